@@ -1,0 +1,1 @@
+//! ConnectWise Asio (RMM) platform API client.

@@ -1,0 +1,1 @@
+//! ConnectWise Manage (PSA) REST client.

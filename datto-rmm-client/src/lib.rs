@@ -1,0 +1,1 @@
+//! Datto RMM API v2 client.

@@ -1,0 +1,4 @@
+//! The psa-rmm demo (being built).
+fn main() {
+    println!("psa-rmm demo: under construction");
+}

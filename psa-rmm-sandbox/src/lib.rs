@@ -1,0 +1,1 @@
+//! Fake vendor servers on 127.0.0.1.
