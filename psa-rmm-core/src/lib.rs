@@ -3,6 +3,7 @@
 //! token cache, secrets, error pieces) is behind the `http` feature so that the core builds without any HTTP
 //! client.
 
+pub mod connector;
 pub mod mapping;
 pub mod matching;
 pub mod model;
