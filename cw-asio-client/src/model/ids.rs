@@ -1,0 +1,132 @@
+//! Identifier newtypes.
+//!
+//! Asio IDs are opaque strings, usually UUIDs; migrated partners carry "synthetic GUIDs" that encode a legacy
+//! Command ID. They are never parsed, and they compare case-insensitively because the same UUID is seen in
+//! upper and lower case across endpoints.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::hash::{Hash, Hasher};
+
+macro_rules! id_newtype {
+    ($( $(#[$meta:meta])* $name:ident ),+ $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps a vendor id verbatim.
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
+            /// The id as the vendor sent it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// Consumes the id, giving back the string.
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.0.eq_ignore_ascii_case(&other.0)
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl Hash for $name {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                for b in self.0.bytes() {
+                    state.write_u8(b.to_ascii_lowercase());
+                }
+                state.write_u8(0xff);
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self(s.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self(s)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                // Some exports render numeric legacy ids as JSON numbers.
+                let v = serde_json::Value::deserialize(d)?;
+                crate::de::value_to_string(v)
+                    .map(Self)
+                    .ok_or_else(|| serde::de::Error::custom(concat!(stringify!($name), " must be a string or number")))
+            }
+        }
+    )+};
+}
+
+id_newtype! {
+    /// A company ("client" in older APIs).
+    CompanyId,
+    /// A site of a company.
+    SiteId,
+    /// An endpoint (device).
+    EndpointId,
+    /// A device group.
+    DeviceGroupId,
+    /// A custom-field definition (attribute).
+    AttributeId,
+    /// A service ticket.
+    TicketId,
+    /// A note on a ticket.
+    NoteId,
+    /// A row of a ticketing lookup table (board, status, priority, source, type, category, tag, user, team).
+    LookupId,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_compare_case_insensitively() {
+        let a = EndpointId::new("F4B2990C-075A-4132-967C-2FA3431E89DF");
+        let b = EndpointId::new("f4b2990c-075a-4132-967c-2fa3431e89df");
+        assert_eq!(a, b);
+        let set: HashSet<_> = [a.clone(), b].into_iter().collect();
+        assert_eq!(set.len(), 1);
+        assert_eq!(a.as_str(), "F4B2990C-075A-4132-967C-2FA3431E89DF");
+    }
+
+    #[test]
+    fn numeric_ids_decode_as_strings() {
+        let id: CompanyId = serde_json::from_str("335767").unwrap();
+        assert_eq!(id.as_str(), "335767");
+        assert!(serde_json::from_str::<CompanyId>("{}").is_err());
+    }
+}
