@@ -1,0 +1,116 @@
+//! Record ids as newtypes, so a company id can never be passed where a ticket id is expected.
+//!
+//! Manage ids are int32 on the wire; they are kept as `i64` and decoded from numbers or numeric strings.
+
+macro_rules! id_types {
+    ($( $(#[$meta:meta])* $name:ident ),+ $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            /// The raw number.
+            pub fn get(self) -> i64 {
+                self.0
+            }
+
+            /// True for the placeholder `0` that new, unsaved records carry.
+            pub fn is_unset(self) -> bool {
+                self.0 == 0
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(v: i64) -> Self {
+                Self(v)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.trim().parse().map(Self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::lenient::i64_required(d).map(Self)
+            }
+        }
+    )+};
+}
+
+id_types! {
+    /// A company (`/company/companies/{id}`).
+    CompanyId,
+    /// A company status.
+    CompanyStatusId,
+    /// A company type.
+    CompanyTypeId,
+    /// A contact.
+    ContactId,
+    /// A company site.
+    SiteId,
+    /// A configuration (`/company/configurations/{id}`).
+    ConfigurationId,
+    /// A configuration type.
+    ConfigurationTypeId,
+    /// A configuration status.
+    ConfigurationStatusId,
+    /// A question of a configuration type.
+    QuestionId,
+    /// A service ticket.
+    TicketId,
+    /// A ticket note.
+    NoteId,
+    /// A service board.
+    BoardId,
+    /// A board status.
+    StatusId,
+    /// A board (service) type.
+    ServiceTypeId,
+    /// A board subtype.
+    SubTypeId,
+    /// A board item.
+    ItemId,
+    /// A priority.
+    PriorityId,
+    /// A ticket source.
+    SourceId,
+    /// A member (technician, API member).
+    MemberId,
+    /// A sales opportunity.
+    OpportunityId,
+    /// A procurement catalog item.
+    CatalogItemId,
+    /// A callback (webhook) registration.
+    CallbackId,
+    /// A system location (territory).
+    LocationId,
+    /// A market.
+    MarketId,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_decode_from_numbers_and_strings_and_print_bare() {
+        let a: CompanyId = serde_json::from_str("250").unwrap();
+        let b: CompanyId = serde_json::from_str("\"250\"").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.to_string(), "250");
+        assert_eq!(serde_json::to_string(&a).unwrap(), "250");
+        assert!(serde_json::from_str::<CompanyId>("null").is_err());
+        assert_eq!("42".parse::<TicketId>().unwrap(), TicketId(42));
+    }
+}
