@@ -1,1 +1,15 @@
-//! Datto RMM API v2 client.
+//! Datto RMM API v2 client, built on the psa-rmm-core HTTP runtime.
+//!
+//! Wire models ([`model`]) decode leniently: the Datto specification and the wire disagree on timestamps
+//! (epoch milliseconds, not ISO strings), nullability and enums, and builds differ between platforms.
+//! [`convert`] turns them into the vendor-neutral records of `psa_rmm_core`.
+
+pub mod convert;
+pub mod ids;
+pub mod lenient;
+pub mod model;
+
+pub use ids::{
+    AccountUid, AlertUid, ComponentUid, DeviceId, DeviceUid, FilterId, JobUid, SiteId, SiteUid,
+    VariableId,
+};
