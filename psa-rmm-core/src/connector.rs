@@ -394,6 +394,8 @@ pub trait TicketDesk: Send + Sync {
     async fn find_by_dedupe_key(&self, dedupe_key: &str) -> Result<Option<Ticket>, ConnectorError>;
     /// Opens a ticket; returns the stored record.
     async fn open_ticket(&self, new: &NewTicket) -> Result<Ticket, ConnectorError>;
+    /// The notes of a ticket (with its description when the PSA keeps it as the first note).
+    async fn notes(&self, ticket: &ExternalRef) -> Result<Vec<TicketNote>, ConnectorError>;
     /// Adds a note.
     async fn add_note(&self, ticket: &ExternalRef, note: &TicketNote)
     -> Result<(), ConnectorError>;

@@ -8,6 +8,7 @@ pub mod mapping;
 pub mod matching;
 pub mod model;
 pub mod normalize;
+pub mod sync;
 
 #[cfg(feature = "http")]
 pub mod http;

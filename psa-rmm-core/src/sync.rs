@@ -1,0 +1,26 @@
+//! Sync flows as sans-IO planners plus one executor.
+//!
+//! Each flow reads records already fetched (see [`source`]) and returns a plan: plain data that serialises
+//! with serde and prints as a table. Nothing is written until an [`Executor`] applies the plan through the
+//! [`connector`](crate::connector) traits, and the executor is dry-run unless told otherwise.
+//!
+//! - [`tickets`]: alerts -> PSA tickets, deduplicated, noted on repeat, closed on resolve.
+//! - [`writeback`]: the PSA configuration id and warranty date written back to RMM devices.
+
+pub mod executor;
+pub mod links;
+pub mod source;
+mod table;
+pub mod tickets;
+pub mod writeback;
+
+#[cfg(test)]
+mod fakes;
+
+pub use executor::{Entry, Executor, Flow, Progress, ProgressFn, Report, StepOutcome};
+pub use links::Links;
+pub use tickets::{
+    Grouping, OpenTicket, TicketAction, TicketInputs, TicketPlan, TicketPolicy, TicketRule,
+    TicketSkip, plan_tickets,
+};
+pub use writeback::{WriteBack, WriteBackInputs, WriteBackPlan, WriteBackPolicy, plan_write_back};
