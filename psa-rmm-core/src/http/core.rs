@@ -1,0 +1,632 @@
+//! [`HttpCore`]: the shared client that paces, sends, classifies and retries every vendor call.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use backon::{ExponentialBuilder, Retryable};
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::Instrument;
+use url::Url;
+
+use super::error::{ApiError, HttpError, MAX_SNIPPET_BYTES};
+use super::limit::RateLimiter;
+use super::redact::Redactor;
+use super::request::{Auth, Request, Response};
+use super::retry::{Outcome, RetryDecision, RetryPolicy, is_idempotent, parse_retry_after};
+
+/// Pulls the vendor's `(code, message)` out of an error body; `(None, None)` when it has neither.
+pub type ErrorBodyParser = Arc<dyn Fn(&[u8]) -> (Option<String>, Option<String>) + Send + Sync>;
+
+/// The request id header we send on every call.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+/// Response headers that may carry the server's request id, most specific first.
+const RESPONSE_ID_HEADERS: [&str; 4] = [
+    "x-request-id",
+    "x-correlation-id",
+    "request-id",
+    "x-amzn-requestid",
+];
+
+/// Settings of an [`HttpCore`]; build with [`HttpCore::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use psa_rmm_core::http::{HttpCore, HttpError, RateLimiter, RetryPolicy};
+/// use url::Url;
+///
+/// # fn demo() -> Result<HttpCore, HttpError> {
+/// let base = Url::parse("https://api-na.myconnectwise.net/v4_6_release/apis/3.0").unwrap();
+/// HttpCore::builder(base)
+///     .timeout(Duration::from_secs(30))
+///     .user_agent("psa-rmm/0.1")
+///     .retry_policy(RetryPolicy::default())
+///     .rate_limiter(RateLimiter::per_minute(600))
+///     .error_parser(|body| {
+///         let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+///         (v["code"].as_str().map(Into::into), v["message"].as_str().map(Into::into))
+///     })
+///     .build()
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct HttpConfig {
+    base_url: Url,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    retry: RetryPolicy,
+    limiter: Option<RateLimiter>,
+    default_headers: HeaderMap,
+    redactor: Redactor,
+    error_parser: ErrorBodyParser,
+    allow_insecure_http: bool,
+    client: Option<reqwest::Client>,
+}
+
+impl HttpConfig {
+    /// Settings with defaults (30 s timeout, 10 s connect timeout, default retry policy, no limiter).
+    pub fn new(base_url: Url) -> Self {
+        Self {
+            base_url,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            user_agent: concat!("psa-rmm/", env!("CARGO_PKG_VERSION")).to_owned(),
+            retry: RetryPolicy::default(),
+            limiter: None,
+            default_headers: HeaderMap::new(),
+            redactor: Redactor::new(),
+            error_parser: Arc::new(default_error_parser),
+            allow_insecure_http: false,
+            client: None,
+        }
+    }
+
+    /// Total timeout of one attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout of setting up a connection (ignored with an injected [`client`](Self::client)).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` sent.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Retry budget and pacing.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The account's request budget; pass a clone to share it with another client of the same account.
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// A header sent on every request (e.g. Manage's `clientId` or its versioned `Accept`).
+    pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.default_headers.insert(name, value);
+        self
+    }
+
+    /// Scrub this secret from every error and snippet (credentials are registered automatically when sent).
+    pub fn redact(self, secret: &SecretString) -> Self {
+        self.redactor.register(secret);
+        self
+    }
+
+    /// How to read the vendor's error bodies (default: [`default_error_parser`]).
+    pub fn error_parser(
+        mut self,
+        parser: impl Fn(&[u8]) -> (Option<String>, Option<String>) + Send + Sync + 'static,
+    ) -> Self {
+        self.error_parser = Arc::new(parser);
+        self
+    }
+
+    /// Allow `http://` URLs (tests against a local fake only; the default refuses them).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Use this reqwest client (shares its connection pool); the timeout still applies per attempt.
+    pub fn client(mut self, client: reqwest::Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// Check the settings and build the client.
+    pub fn build(self) -> Result<HttpCore, HttpError> {
+        HttpCore::new(self)
+    }
+}
+
+impl fmt::Debug for HttpConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpConfig")
+            .field("base_url", &self.base_url.as_str())
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("limiter", &self.limiter)
+            .field(
+                "default_headers",
+                &self.default_headers.keys().collect::<Vec<_>>(),
+            )
+            .field("redactor", &self.redactor)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads `(code, message)` from common JSON error shapes: `{code, message}`, `{error, error_description}`,
+/// `{error: {code, message}}`, `{errorCode, errorMessage}`. Non-JSON bodies give `(None, None)`.
+pub fn default_error_parser(body: &[u8]) -> (Option<String>, Option<String>) {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body)
+    else {
+        return (None, None);
+    };
+    if let Some(serde_json::Value::Object(inner)) = map.get("error") {
+        return (
+            scalar(inner, &["code", "type"]),
+            scalar(inner, &["message", "description"]),
+        );
+    }
+    (
+        scalar(&map, &["code", "errorCode", "error", "status"]),
+        scalar(
+            &map,
+            &[
+                "message",
+                "error_description",
+                "errorMessage",
+                "detail",
+                "title",
+                "Message",
+            ],
+        ),
+    )
+}
+
+fn scalar(map: &serde_json::Map<String, serde_json::Value>, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match map.get(*k)? {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// The shared HTTP client of one vendor account. Cloning is cheap and shares the connection pool, the rate
+/// budget and the account's "not before" pause.
+///
+/// Per attempt it waits for the account pause and rate permits, sends with a fresh-enough token, renews a
+/// bearer token once on 401, and turns the answer into a [`Response`] or a typed [`HttpError`]; retries
+/// follow [`RetryPolicy::decide`], executed by backon with jitter. Each call runs in a tracing span
+/// `http_request` (method, path template, request id, status, attempt, elapsed_ms).
+///
+/// ```
+/// use psa_rmm_core::http::{Auth, HttpCore, HttpError, Request, SecretString};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Company { id: u64 }
+///
+/// # async fn demo(core: HttpCore, private_key: SecretString) -> Result<(), HttpError> {
+/// let url = core.endpoint("/company/companies/42")?;
+/// let company: Company = core
+///     .send_json(Request::get("/company/companies/{id}", url).auth(Auth::Basic("acme+pub".into(), private_key)))
+///     .await?;
+/// # let _ = company.id; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct HttpCore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: reqwest::Client,
+    base_url: Url,
+    timeout: Duration,
+    retry: RetryPolicy,
+    limiter: Option<RateLimiter>,
+    default_headers: HeaderMap,
+    redactor: Redactor,
+    error_parser: ErrorBodyParser,
+    allow_insecure_http: bool,
+    not_before: Mutex<Option<Instant>>,
+}
+
+/// A failed attempt, with what retrying needs to know (`None`: never retry).
+struct Failure {
+    error: HttpError,
+    outcome: Option<Outcome>,
+}
+
+impl HttpCore {
+    /// Settings for a client of the API at `base_url`.
+    pub fn builder(base_url: Url) -> HttpConfig {
+        HttpConfig::new(base_url)
+    }
+
+    /// Build a client; refuses `http://` unless allowed, and URLs that cannot be a base.
+    pub fn new(config: HttpConfig) -> Result<Self, HttpError> {
+        check_scheme(&config.base_url, config.allow_insecure_http)?;
+        if config.base_url.cannot_be_a_base() {
+            return Err(HttpError::InvalidRequest(
+                "the base URL cannot have paths appended".into(),
+            ));
+        }
+        let client = match config.client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .timeout(config.timeout)
+                .connect_timeout(config.connect_timeout)
+                .build()
+                .map_err(|e| {
+                    HttpError::InvalidRequest(format!("cannot build the HTTP client: {e}"))
+                })?,
+        };
+        let mut default_headers = config.default_headers;
+        let user_agent = HeaderValue::from_str(&config.user_agent).map_err(|_| {
+            HttpError::InvalidRequest("the user agent is not a valid header value".into())
+        })?;
+        default_headers.entry(USER_AGENT).or_insert(user_agent);
+        default_headers
+            .entry(ACCEPT)
+            .or_insert(HeaderValue::from_static("application/json"));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                client,
+                base_url: config.base_url,
+                timeout: config.timeout,
+                retry: config.retry,
+                limiter: config.limiter,
+                default_headers,
+                redactor: config.redactor,
+                error_parser: config.error_parser,
+                allow_insecure_http: config.allow_insecure_http,
+                not_before: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The base URL with `path` appended (`/company/companies` after `.../apis/3.0`); a query in `path`
+    /// is kept.
+    pub fn endpoint(&self, path: &str) -> Result<Url, HttpError> {
+        let base = self.inner.base_url.as_str().trim_end_matches('/');
+        let joined = format!("{base}/{}", path.trim_start_matches('/'));
+        Url::parse(&joined)
+            .map_err(|e| HttpError::InvalidRequest(format!("bad endpoint {path:?}: {e}")))
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The redactor used for every snippet; register extra secrets on it.
+    pub fn redactor(&self) -> &Redactor {
+        &self.inner.redactor
+    }
+
+    /// Send `req`, retrying as the policy allows; a non-success answer is an [`HttpError::Api`].
+    pub async fn send(&self, req: Request) -> Result<Response, HttpError> {
+        check_scheme(&req.url, self.inner.allow_insecure_http)?;
+        if let Auth::Basic(_, password) = &req.auth {
+            self.inner.redactor.register(password);
+        }
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let span = tracing::info_span!(
+            "http_request",
+            method = %req.method,
+            path = %req.path,
+            request_id = %request_id,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let start = Instant::now();
+        let result = self
+            .run(&req, &request_id, start)
+            .instrument(span.clone())
+            .await;
+        span.record(
+            "elapsed_ms",
+            u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
+        if let Err(error) = &result {
+            span.in_scope(|| tracing::debug!(error = %error, "http request failed"));
+        }
+        result
+    }
+
+    /// [`send`](Self::send), then decode the JSON body.
+    pub async fn send_json<T: DeserializeOwned>(&self, req: Request) -> Result<T, HttpError> {
+        self.send(req).await?.json()
+    }
+
+    async fn run(
+        &self,
+        req: &Request,
+        request_id: &str,
+        start: Instant,
+    ) -> Result<Response, HttpError> {
+        let policy = &self.inner.retry;
+        let idempotent = req.idempotent.unwrap_or_else(|| is_idempotent(&req.method));
+        let attempts = AtomicU32::new(0);
+        let renewed = AtomicBool::new(false);
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(policy.initial_delay)
+            .with_max_delay(policy.max_delay)
+            .with_factor(2.0)
+            .with_max_times(
+                usize::try_from(policy.max_attempts.saturating_sub(1)).unwrap_or(usize::MAX),
+            )
+            .with_jitter()
+            .with_jitter_seed(jitter_seed(request_id));
+        let (attempts_ref, renewed_ref) = (&attempts, &renewed);
+        let attempt = move || async move {
+            let n = attempts_ref.fetch_add(1, Ordering::SeqCst) + 1;
+            tracing::Span::current().record("attempt", n);
+            self.attempt(req, request_id, renewed_ref).await
+        };
+        attempt
+            .retry(backoff)
+            .sleep(tokio::time::sleep)
+            .when(|failure: &Failure| failure.outcome.is_some())
+            .adjust(|failure, proposed| {
+                let proposed = proposed?;
+                let outcome = failure.outcome?;
+                let elapsed = start.elapsed();
+                let RetryDecision::Retry(delay) =
+                    policy.decide(idempotent, &outcome, attempts.load(Ordering::SeqCst), elapsed)
+                else {
+                    return None;
+                };
+                let server_said = matches!(outcome, Outcome::Status { retry_after: Some(_), .. });
+                // backon's jitter may double a delay: keep it within the policy's bounds.
+                let delay = if server_said { delay } else { proposed.min(policy.max_delay).max(delay) };
+                Some(delay.min(policy.max_elapsed.saturating_sub(elapsed)))
+            })
+            .notify(|failure, delay| {
+                tracing::debug!(error = %failure.error, delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), "retrying");
+            })
+            .await
+            .map_err(|failure| failure.error)
+    }
+
+    /// One attempt: pace, authenticate, send; a 401 on a bearer token renews it once per call.
+    async fn attempt(
+        &self,
+        req: &Request,
+        request_id: &str,
+        renewed: &AtomicBool,
+    ) -> Result<Response, Failure> {
+        loop {
+            self.wait_turn(req).await;
+            let bearer = self.bearer_token(req).await?;
+            let resp = self
+                .build(req, request_id, bearer.as_ref())
+                .send()
+                .await
+                .map_err(|e| transport(req, e))?;
+            let status = resp.status();
+            tracing::Span::current().record("status", status.as_u16());
+            if status == StatusCode::UNAUTHORIZED
+                && let Auth::Bearer(source) = &req.auth
+                && !renewed.swap(true, Ordering::SeqCst)
+            {
+                tracing::debug!("401 on a bearer token: renewing it once");
+                source.invalidate().await;
+                continue;
+            }
+            return self.finish(req, request_id, resp).await;
+        }
+    }
+
+    async fn bearer_token(&self, req: &Request) -> Result<Option<SecretString>, Failure> {
+        let Auth::Bearer(source) = &req.auth else {
+            return Ok(None);
+        };
+        let token = source.fetch().await.map_err(|error| Failure {
+            error,
+            outcome: None,
+        })?;
+        self.inner.redactor.register(&token);
+        Ok(Some(token))
+    }
+
+    /// Honour the account's pause (after a 429), then take the account's and the request's permits.
+    async fn wait_turn(&self, req: &Request) {
+        let until = *self
+            .inner
+            .not_before
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(until) = until {
+            tokio::time::sleep_until(until).await;
+        }
+        if let Some(limiter) = &self.inner.limiter {
+            limiter.until_ready().await;
+        }
+        if let Some(limiter) = &req.limiter {
+            limiter.until_ready().await;
+        }
+    }
+
+    fn pause_account(&self, pause: Duration) {
+        let until = Instant::now() + pause.min(self.inner.retry.max_retry_after);
+        let mut slot = self
+            .inner
+            .not_before
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if slot.is_none_or(|current| current < until) {
+            *slot = Some(until);
+        }
+    }
+
+    fn build(
+        &self,
+        req: &Request,
+        request_id: &str,
+        bearer: Option<&SecretString>,
+    ) -> reqwest::RequestBuilder {
+        let mut headers = self.inner.default_headers.clone();
+        headers.extend(req.headers.clone());
+        if let Ok(id) = HeaderValue::from_str(request_id) {
+            headers.insert(REQUEST_ID_HEADER, id);
+        }
+        let mut builder = self
+            .inner
+            .client
+            .request(req.method.clone(), req.url.clone())
+            .headers(headers)
+            .timeout(req.timeout.unwrap_or(self.inner.timeout));
+        // reqwest marks both of these Authorization headers sensitive.
+        builder = match (&req.auth, bearer) {
+            (Auth::Basic(user, password), _) => {
+                builder.basic_auth(user, Some(password.expose_secret()))
+            }
+            (Auth::Bearer(_), Some(token)) => builder.bearer_auth(token.expose_secret()),
+            _ => builder,
+        };
+        match &req.body {
+            Some(body) => builder.body(body.clone()),
+            None => builder,
+        }
+    }
+
+    async fn finish(
+        &self,
+        req: &Request,
+        request_id: &str,
+        resp: reqwest::Response,
+    ) -> Result<Response, Failure> {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let request_id = response_request_id(&headers).unwrap_or_else(|| request_id.to_owned());
+        if status.is_success() {
+            let body = resp.bytes().await.map_err(|e| transport(req, e))?;
+            return Ok(Response {
+                method: req.method.clone(),
+                path: req.path.clone(),
+                status,
+                headers,
+                body: body.into(),
+                request_id,
+                redactor: self.inner.redactor.clone(),
+            });
+        }
+        // An error body that breaks off still leaves a typed API error.
+        let body = resp.bytes().await.map(Vec::from).unwrap_or_default();
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        if status == StatusCode::TOO_MANY_REQUESTS
+            && let Some(pause) = retry_after
+        {
+            self.pause_account(pause);
+        }
+        let redactor = &self.inner.redactor;
+        let (code, message) = (self.inner.error_parser)(&body);
+        let error = ApiError {
+            method: req.method.clone(),
+            path: req.path.to_string(),
+            status,
+            code: code.map(|c| redactor.redact(&c)),
+            message: message.map(|m| redactor.redact(&m)),
+            retry_after,
+            request_id: Some(request_id),
+            body_snippet: redactor.snippet(&body, MAX_SNIPPET_BYTES),
+        };
+        Err(Failure {
+            error: error.into(),
+            outcome: Some(Outcome::Status {
+                status,
+                retry_after,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for HttpCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpCore")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("limiter", &self.inner.limiter)
+            .field(
+                "default_headers",
+                &self.inner.default_headers.keys().collect::<Vec<_>>(),
+            )
+            .field("redactor", &self.inner.redactor)
+            .finish_non_exhaustive()
+    }
+}
+
+fn check_scheme(url: &Url, allow_insecure_http: bool) -> Result<(), HttpError> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if allow_insecure_http => Ok(()),
+        "http" => Err(HttpError::InvalidRequest(
+            "refusing plain http:// (credentials would travel in clear); use https or allow_insecure_http for tests"
+                .into(),
+        )),
+        other => Err(HttpError::InvalidRequest(format!("unsupported URL scheme {other:?}"))),
+    }
+}
+
+fn transport(req: &Request, error: reqwest::Error) -> Failure {
+    let outcome = Outcome::Transport {
+        connect: error.is_connect(),
+        timeout: error.is_timeout(),
+        request_sent: !error.is_connect(),
+    };
+    let endpoint = req.endpoint();
+    let source = error.without_url();
+    let error = if source.is_timeout() {
+        HttpError::Timeout { endpoint, source }
+    } else {
+        HttpError::Transport { endpoint, source }
+    };
+    Failure {
+        error,
+        outcome: Some(outcome),
+    }
+}
+
+fn response_request_id(headers: &HeaderMap) -> Option<String> {
+    RESPONSE_ID_HEADERS.iter().find_map(|name| {
+        let value = headers.get(*name)?.to_str().ok()?.trim();
+        (!value.is_empty()).then(|| value.chars().take(128).collect())
+    })
+}
+
+/// Jitter seeded from the request id: random per call without needing a global RNG feature.
+fn jitter_seed(request_id: &str) -> u64 {
+    request_id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
