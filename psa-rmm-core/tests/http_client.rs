@@ -7,7 +7,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use httpmock::prelude::*;
 use psa_rmm_core::http::{
-    Auth, HttpCore, HttpError, RateLimiter, Request, RetryPolicy, SecretString, TokenSource,
+    Auth, ExposeSecret, HttpCore, HttpError, RateLimiter, Request, RetryPolicy, SecretString,
+    Token, TokenCache, TokenSource,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use url::Url;
@@ -651,4 +652,116 @@ async fn plain_http_is_refused_by_default() {
         core.send(downgrade).await,
         Err(HttpError::InvalidRequest(_))
     ));
+}
+
+/// A TokenSource as the OAuth clients build it: a TokenCache over a counted token endpoint.
+struct CachedTokens {
+    cache: TokenCache,
+    fetches: AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl TokenSource for CachedTokens {
+    async fn fetch(&self) -> Result<SecretString, HttpError> {
+        let token = self
+            .cache
+            .get_or_refresh(|| async {
+                let n = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                Ok::<_, HttpError>(Token::new(
+                    SecretString::from(format!("tok-{n}")),
+                    Duration::from_secs(3600),
+                ))
+            })
+            .await?;
+        Ok(token.access)
+    }
+    async fn invalidate(&self) {
+        self.cache.invalidate().await;
+    }
+    async fn invalidate_token(&self, stale: &SecretString) {
+        self.cache.invalidate_if(stale).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_401s_renew_the_token_once() {
+    let server = MockServer::start_async().await;
+    let stale = server
+        .mock_async(|when, then| {
+            when.path("/v2/account")
+                .header("authorization", "Bearer tok-1");
+            then.status(401).delay(Duration::from_millis(20));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/account")
+                .header("authorization", "Bearer tok-2");
+            then.status(200);
+        })
+        .await;
+    let source = Arc::new(CachedTokens {
+        cache: TokenCache::default(),
+        fetches: AtomicUsize::new(0),
+    });
+    let core = core(&server);
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let (core, source) = (core.clone(), source.clone());
+            tokio::spawn(async move {
+                let req = get(&core, "/v2/account").auth(Auth::Bearer(source));
+                core.send(req).await.map(|r| r.status().as_u16())
+            })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap().unwrap(), 200);
+    }
+    assert_eq!(
+        source.fetches.load(Ordering::SeqCst),
+        2,
+        "one initial fetch, one renewal"
+    );
+    assert_eq!(source.fetch().await.unwrap().expose_secret(), "tok-2");
+    assert!(stale.calls_async().await <= 10);
+}
+
+#[tokio::test]
+async fn a_request_can_override_the_retry_policy() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.path("/x");
+            then.status(503);
+        })
+        .await;
+    let core = core(&server);
+    core.send(get(&core, "/x").retry_policy(RetryPolicy::no_retry()))
+        .await
+        .unwrap_err();
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn an_explicit_pause_holds_every_clone() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/x");
+            then.status(200);
+        })
+        .await;
+    let core = core(&server);
+    let start = Instant::now();
+    core.pause(Duration::from_millis(120));
+    core.pause(Duration::from_millis(10)); // a shorter pause does not cut the longer one
+    let clone = core.clone();
+    clone.send(get(&clone, "/x")).await.unwrap();
+    assert!(
+        start.elapsed() >= Duration::from_millis(110),
+        "{:?}",
+        start.elapsed()
+    );
+    core.pause(Duration::MAX); // no overflow panic
 }

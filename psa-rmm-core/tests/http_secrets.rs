@@ -195,6 +195,15 @@ async fn secrets_stay_out_of_debug_display_errors_and_traces() {
     );
     assert_clean("tracing output", &traces);
     assert!(
+        traces.contains("http_attempt{attempt=2"),
+        "a span per attempt: {traces}"
+    );
+    assert!(
+        traces.contains("attempts=2") && traces.contains("status=503"),
+        "{traces}"
+    );
+    assert!(traces.contains("elapsed_ms="), "{traces}");
+    assert!(
         !traces.to_ascii_lowercase().contains("authorization: basic"),
         "{traces}"
     );

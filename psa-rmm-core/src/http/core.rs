@@ -341,22 +341,29 @@ impl HttpCore {
             method = %req.method,
             path = %req.path,
             request_id = %request_id,
+            attempts = tracing::field::Empty,
             status = tracing::field::Empty,
-            attempt = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
         let start = Instant::now();
+        let attempts = AtomicU32::new(0);
         let result = self
-            .run(&req, &request_id, start)
+            .run(&req, &request_id, start, &attempts)
             .instrument(span.clone())
             .await;
-        span.record(
-            "elapsed_ms",
-            u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
-        );
-        if let Err(error) = &result {
-            span.in_scope(|| tracing::debug!(error = %error, "http request failed"));
+        span.record("attempts", attempts.load(Ordering::SeqCst));
+        span.record("elapsed_ms", millis(start.elapsed()));
+        let status = match &result {
+            Ok(resp) => Some(resp.status),
+            Err(error) => error.status(),
+        };
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
         }
+        span.in_scope(|| match &result {
+            Ok(_) => tracing::debug!("http request done"),
+            Err(error) => tracing::debug!(error = %error, "http request failed"),
+        });
         result
     }
 
@@ -365,15 +372,31 @@ impl HttpCore {
         self.send(req).await?.json()
     }
 
+    /// Hold every request of this account (all clones) for `duration`, e.g. after a vendor's IP block.
+    /// A longer pause already in force is kept.
+    pub fn pause(&self, duration: Duration) {
+        let now = Instant::now();
+        // A pause beyond a day is a misconfiguration, not a reason to overflow.
+        let until = now + duration.min(Duration::from_secs(86_400));
+        let mut slot = self
+            .inner
+            .not_before
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if slot.is_none_or(|current| current < until) {
+            *slot = Some(until);
+        }
+    }
+
     async fn run(
         &self,
         req: &Request,
         request_id: &str,
         start: Instant,
+        attempts: &AtomicU32,
     ) -> Result<Response, HttpError> {
-        let policy = &self.inner.retry;
+        let policy = req.retry.as_ref().unwrap_or(&self.inner.retry);
         let idempotent = req.idempotent.unwrap_or_else(|| is_idempotent(&req.method));
-        let attempts = AtomicU32::new(0);
         let renewed = AtomicBool::new(false);
         let backoff = ExponentialBuilder::default()
             .with_min_delay(policy.initial_delay)
@@ -384,11 +407,14 @@ impl HttpCore {
             )
             .with_jitter()
             .with_jitter_seed(jitter_seed(request_id));
-        let (attempts_ref, renewed_ref) = (&attempts, &renewed);
+        let renewed = &renewed;
         let attempt = move || async move {
-            let n = attempts_ref.fetch_add(1, Ordering::SeqCst) + 1;
-            tracing::Span::current().record("attempt", n);
-            self.attempt(req, request_id, renewed_ref).await
+            let n = attempts.fetch_add(1, Ordering::SeqCst) + 1;
+            let span =
+                tracing::debug_span!("http_attempt", attempt = n, status = tracing::field::Empty);
+            self.attempt(req, request_id, renewed)
+                .instrument(span)
+                .await
         };
         attempt
             .retry(backoff)
@@ -398,18 +424,31 @@ impl HttpCore {
                 let proposed = proposed?;
                 let outcome = failure.outcome?;
                 let elapsed = start.elapsed();
-                let RetryDecision::Retry(delay) =
-                    policy.decide(idempotent, &outcome, attempts.load(Ordering::SeqCst), elapsed)
-                else {
+                let RetryDecision::Retry(delay) = policy.decide(
+                    idempotent,
+                    &outcome,
+                    attempts.load(Ordering::SeqCst),
+                    elapsed,
+                ) else {
                     return None;
                 };
-                let server_said = matches!(outcome, Outcome::Status { retry_after: Some(_), .. });
+                let server_said = matches!(
+                    outcome,
+                    Outcome::Status {
+                        retry_after: Some(_),
+                        ..
+                    }
+                );
                 // backon's jitter may double a delay: keep it within the policy's bounds.
-                let delay = if server_said { delay } else { proposed.min(policy.max_delay).max(delay) };
+                let delay = if server_said {
+                    delay
+                } else {
+                    proposed.min(policy.max_delay).max(delay)
+                };
                 Some(delay.min(policy.max_elapsed.saturating_sub(elapsed)))
             })
             .notify(|failure, delay| {
-                tracing::debug!(error = %failure.error, delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), "retrying");
+                tracing::debug!(error = %failure.error, delay_ms = millis(delay), "retrying");
             })
             .await
             .map_err(|failure| failure.error)
@@ -433,11 +472,11 @@ impl HttpCore {
             let status = resp.status();
             tracing::Span::current().record("status", status.as_u16());
             if status == StatusCode::UNAUTHORIZED
-                && let Auth::Bearer(source) = &req.auth
+                && let (Auth::Bearer(source), Some(stale)) = (&req.auth, &bearer)
                 && !renewed.swap(true, Ordering::SeqCst)
             {
                 tracing::debug!("401 on a bearer token: renewing it once");
-                source.invalidate().await;
+                source.invalidate_token(stale).await;
                 continue;
             }
             return self.finish(req, request_id, resp).await;
@@ -471,18 +510,6 @@ impl HttpCore {
         }
         if let Some(limiter) = &req.limiter {
             limiter.until_ready().await;
-        }
-    }
-
-    fn pause_account(&self, pause: Duration) {
-        let until = Instant::now() + pause.min(self.inner.retry.max_retry_after);
-        let mut slot = self
-            .inner
-            .not_before
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if slot.is_none_or(|current| current < until) {
-            *slot = Some(until);
         }
     }
 
@@ -546,7 +573,7 @@ impl HttpCore {
         if status == StatusCode::TOO_MANY_REQUESTS
             && let Some(pause) = retry_after
         {
-            self.pause_account(pause);
+            self.pause(pause.min(self.inner.retry.max_retry_after));
         }
         let redactor = &self.inner.redactor;
         let (code, message) = (self.inner.error_parser)(&body);
@@ -615,6 +642,10 @@ fn transport(req: &Request, error: reqwest::Error) -> Failure {
         error,
         outcome: Some(outcome),
     }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn response_request_id(headers: &HeaderMap) -> Option<String> {

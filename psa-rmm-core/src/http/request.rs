@@ -15,6 +15,7 @@ use url::Url;
 use super::error::{DecodeError, HttpError, MAX_DECODE_SNIPPET_BYTES};
 use super::limit::RateLimiter;
 use super::redact::Redactor;
+use super::retry::RetryPolicy;
 use super::token::TokenSource;
 
 /// How a request authenticates.
@@ -68,6 +69,7 @@ pub struct Request {
     pub(crate) limiter: Option<RateLimiter>,
     pub(crate) idempotent: Option<bool>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
 }
 
 impl Request {
@@ -84,6 +86,7 @@ impl Request {
             limiter: None,
             idempotent: None,
             timeout: None,
+            retry: None,
         }
     }
 
@@ -158,6 +161,12 @@ impl Request {
         self
     }
 
+    /// Retry this request by `policy` instead of the client's (e.g. `RetryPolicy::no_retry()`).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// The method.
     pub fn method(&self) -> &Method {
         &self.method
@@ -191,6 +200,7 @@ impl fmt::Debug for Request {
             .field("limiter", &self.limiter)
             .field("idempotent", &self.idempotent)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish()
     }
 }

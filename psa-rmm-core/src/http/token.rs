@@ -4,7 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::RwLock;
 use tokio::time::Instant;
 
@@ -102,6 +102,18 @@ impl TokenCache {
         *self.current.write().await = None;
     }
 
+    /// Forget the cached token only if it is still `stale` (the one the server refused). When many
+    /// requests get a 401 for the same token at once, the first renews it and the rest keep the new one.
+    pub async fn invalidate_if(&self, stale: &SecretString) {
+        let mut slot = self.current.write().await;
+        if slot
+            .as_ref()
+            .is_some_and(|t| t.access.expose_secret() == stale.expose_secret())
+        {
+            *slot = None;
+        }
+    }
+
     fn fresh(&self, slot: &Option<Token>) -> Option<Token> {
         slot.as_ref()
             .filter(|t| t.expires_at.saturating_duration_since(Instant::now()) > self.margin)
@@ -132,14 +144,18 @@ pub trait TokenSource: Send + Sync {
     async fn fetch(&self) -> Result<SecretString, HttpError>;
     /// Drop the current token: the server refused it.
     async fn invalidate(&self);
+    /// Drop the current token if it is still `stale`, the one the server refused (HttpCore calls this on a
+    /// 401). Override with [`TokenCache::invalidate_if`] so concurrent 401s renew only once.
+    async fn invalidate_token(&self, stale: &SecretString) {
+        let _ = stale;
+        self.invalidate().await;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use secrecy::ExposeSecret;
 
     use super::*;
 
