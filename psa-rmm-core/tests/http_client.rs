@@ -765,3 +765,81 @@ async fn an_explicit_pause_holds_every_clone() {
     );
     core.pause(Duration::MAX); // no overflow panic
 }
+
+/// A server whose every answer promises 100 bytes and sends 10 before hanging up; counts connections.
+async fn lying_server() -> (u16, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"items\":[")
+                .await;
+            let _ = socket.shutdown().await;
+        }
+    });
+    (port, connections)
+}
+
+#[tokio::test]
+async fn a_body_cut_short_by_the_connection_is_a_typed_transport_error() {
+    let (port, connections) = lying_server().await;
+    let base = Url::parse(&format!("http://127.0.0.1:{port}")).unwrap();
+    let core = HttpCore::builder(base)
+        .allow_insecure_http(true)
+        .retry_policy(RetryPolicy {
+            max_attempts: 3,
+            ..fast_policy()
+        })
+        .build()
+        .unwrap();
+    let err = core.send(get(&core, "/page")).await.unwrap_err();
+    assert!(matches!(err, HttpError::Transport { .. }), "{err:?}");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        3,
+        "GET retried after a broken body"
+    );
+    let post = Request::post("/page", core.endpoint("/page").unwrap())
+        .json(&1)
+        .unwrap();
+    assert!(core.send(post).await.is_err());
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        4,
+        "POST reached the server: not repeated"
+    );
+}
+
+#[tokio::test]
+async fn bodies_past_the_limit_are_refused_not_buffered() {
+    let server = MockServer::start_async().await;
+    let big = "y".repeat(5000);
+    server
+        .mock_async(|when, then| {
+            when.path("/big");
+            then.status(200).body(big.as_str());
+        })
+        .await;
+    let core = HttpCore::builder(Url::parse(&server.base_url()).unwrap())
+        .allow_insecure_http(true)
+        .max_body_bytes(4096)
+        .build()
+        .unwrap();
+    let err = core.send(get(&core, "/big")).await.unwrap_err();
+    assert!(
+        matches!(err, HttpError::BodyTooLarge { limit: 4096, .. }),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable());
+    let roomy = core_with(&server, fast_policy());
+    assert_eq!(
+        roomy.send(get(&roomy, "/big")).await.unwrap().body().len(),
+        5000
+    );
+}

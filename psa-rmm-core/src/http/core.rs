@@ -23,6 +23,11 @@ use super::retry::{Outcome, RetryDecision, RetryPolicy, is_idempotent, parse_ret
 /// Pulls the vendor's `(code, message)` out of an error body; `(None, None)` when it has neither.
 pub type ErrorBodyParser = Arc<dyn Fn(&[u8]) -> (Option<String>, Option<String>) + Send + Sync>;
 
+/// Default of [`HttpConfig::max_body_bytes`].
+pub const DEFAULT_MAX_BODY_BYTES: usize = 128 * 1024 * 1024;
+/// How much of an error body is read: enough for any vendor error document, never a whole HTML page set.
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
 /// The request id header we send on every call.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// Response headers that may carry the server's request id, most specific first.
@@ -67,6 +72,7 @@ pub struct HttpConfig {
     error_parser: ErrorBodyParser,
     allow_insecure_http: bool,
     client: Option<reqwest::Client>,
+    max_body_bytes: usize,
 }
 
 impl HttpConfig {
@@ -84,6 +90,7 @@ impl HttpConfig {
             error_parser: Arc::new(default_error_parser),
             allow_insecure_http: false,
             client: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 
@@ -144,6 +151,13 @@ impl HttpConfig {
         self
     }
 
+    /// The largest successful body read (default 128 MiB); a larger one is [`HttpError::BodyTooLarge`]
+    /// rather than memory exhaustion.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
     /// Use this reqwest client (shares its connection pool); the timeout still applies per attempt.
     pub fn client(mut self, client: reqwest::Client) -> Self {
         self.client = Some(client);
@@ -171,6 +185,7 @@ impl fmt::Debug for HttpConfig {
             )
             .field("redactor", &self.redactor)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -248,6 +263,7 @@ struct Inner {
     redactor: Redactor,
     error_parser: ErrorBodyParser,
     allow_insecure_http: bool,
+    max_body_bytes: usize,
     not_before: Mutex<Option<Instant>>,
 }
 
@@ -299,6 +315,7 @@ impl HttpCore {
                 default_headers,
                 redactor: config.redactor,
                 error_parser: config.error_parser,
+                max_body_bytes: config.max_body_bytes,
                 allow_insecure_http: config.allow_insecure_http,
                 not_before: Mutex::new(None),
             }),
@@ -554,19 +571,33 @@ impl HttpCore {
         let headers = resp.headers().clone();
         let request_id = response_request_id(&headers).unwrap_or_else(|| request_id.to_owned());
         if status.is_success() {
-            let body = resp.bytes().await.map_err(|e| transport(req, e))?;
+            let limit = self.inner.max_body_bytes;
+            let body = match read_body(resp, limit).await {
+                Ok((body, false)) => body,
+                Ok((_, true)) => {
+                    let error = HttpError::BodyTooLarge {
+                        endpoint: req.endpoint(),
+                        limit,
+                    };
+                    return Err(Failure {
+                        error,
+                        outcome: None,
+                    });
+                }
+                Err(e) => return Err(transport(req, e)),
+            };
             return Ok(Response {
                 method: req.method.clone(),
                 path: req.path.clone(),
                 status,
                 headers,
-                body: body.into(),
+                body,
                 request_id,
                 redactor: self.inner.redactor.clone(),
             });
         }
-        // An error body that breaks off still leaves a typed API error.
-        let body = resp.bytes().await.map(Vec::from).unwrap_or_default();
+        // An error body that breaks off or goes on for ever still leaves a typed API error.
+        let body = read_error_body(resp).await;
         let retry_after = headers
             .get(RETRY_AFTER)
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
@@ -642,6 +673,44 @@ fn transport(req: &Request, error: reqwest::Error) -> Failure {
         error,
         outcome: Some(outcome),
     }
+}
+
+/// Read at most `limit` bytes; `true` when the body had more.
+async fn read_body(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    if resp
+        .content_length()
+        .is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX))
+    {
+        return Ok((Vec::new(), true));
+    }
+    let capacity = resp
+        .content_length()
+        .and_then(|len| usize::try_from(len).ok())
+        .unwrap_or(0);
+    let mut body = Vec::with_capacity(capacity.min(limit));
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+/// What arrived of an error body, up to [`MAX_ERROR_BODY_BYTES`].
+async fn read_error_body(mut resp: reqwest::Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = resp.chunk().await {
+        let room = MAX_ERROR_BODY_BYTES - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() == MAX_ERROR_BODY_BYTES {
+            break;
+        }
+    }
+    body
 }
 
 fn millis(duration: Duration) -> u64 {

@@ -38,6 +38,14 @@ pub enum HttpError {
     /// A successful answer whose body did not decode.
     #[error(transparent)]
     Decode(Box<DecodeError>),
+    /// A successful answer's body passed [`HttpConfig::max_body_bytes`](super::HttpConfig::max_body_bytes).
+    #[error("the answer of {endpoint} is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// `METHOD /path/template`.
+        endpoint: Box<str>,
+        /// The configured limit.
+        limit: usize,
+    },
     /// The request could not be built (bad URL, body that does not serialize, bad configuration).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -53,7 +61,10 @@ impl HttpError {
             Self::Api(api) => matches!(api.status.as_u16(), 429 | 502 | 503 | 504),
             Self::Transport { source, .. } => source.is_connect(),
             Self::Timeout { .. } => true,
-            Self::Decode(_) | Self::InvalidRequest(_) | Self::Pagination(_) => false,
+            Self::Decode(_)
+            | Self::BodyTooLarge { .. }
+            | Self::InvalidRequest(_)
+            | Self::Pagination(_) => false,
         }
     }
 

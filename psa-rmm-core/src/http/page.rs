@@ -246,4 +246,15 @@ mod tests {
         .unwrap();
         assert!(empty.is_empty());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn link_parsing_never_panics(text in "[<>;,=\"a-z:/. ]{0,80}") {
+            if let Ok(value) = HeaderValue::from_str(&text) {
+                let mut headers = HeaderMap::new();
+                headers.insert(LINK, value);
+                let _ = link_next(&headers);
+            }
+        }
+    }
 }

@@ -173,4 +173,15 @@ mod tests {
         assert!(!r.redact("token-099").contains("token-099"));
         assert_eq!(r.secrets.read().unwrap().len(), MAX_SECRETS);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn snippet_never_panics_and_respects_the_limit(body in proptest::collection::vec(proptest::num::u8::ANY, 0..6000), max in 0usize..3000) {
+            let r = Redactor::new();
+            r.register_str("abc");
+            let s = r.snippet(&body, max);
+            proptest::prop_assert!(s.len() <= max + "…".len());
+            proptest::prop_assert!(!s.contains("abc"));
+        }
+    }
 }

@@ -494,4 +494,29 @@ mod tests {
         assert_eq!(parse("soon"), None);
         assert_eq!(parse(""), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn decisions_stay_within_budget(
+            code in 100u16..600, ra in proptest::option::of(0u64..100_000), attempt in 0u32..20,
+            elapsed_ms in 0u64..20_000, idempotent in proptest::bool::ANY,
+        ) {
+            let p = policy();
+            let outcome = Outcome::Status { status: StatusCode::from_u16(code).unwrap(), retry_after: ra.map(Duration::from_secs) };
+            let elapsed = Duration::from_millis(elapsed_ms);
+            if let RetryDecision::Retry(d) = p.decide(idempotent, &outcome, attempt, elapsed) {
+                proptest::prop_assert!(attempt < p.max_attempts);
+                proptest::prop_assert!(elapsed + d <= p.max_elapsed);
+                proptest::prop_assert!(d <= p.max_delay.max(p.max_retry_after));
+                proptest::prop_assert!(idempotent);
+            }
+        }
+
+        #[test]
+        fn retry_after_never_panics(text in "\\PC{0,40}") {
+            if let Ok(value) = HeaderValue::from_str(&text) {
+                let _ = parse_retry_after(&value, SystemTime::now());
+            }
+        }
+    }
 }
