@@ -13,3 +13,14 @@ pub use ids::{
     AccountUid, AlertUid, ComponentUid, DeviceId, DeviceUid, FilterId, JobUid, SiteId, SiteUid,
     VariableId,
 };
+
+mod auth;
+pub mod budget;
+mod client;
+pub mod error;
+
+pub use budget::{Budget, Budgets};
+pub use client::{Client, ClientBuilder, ClientStats, Platform};
+pub use error::{Error, Result};
+pub mod api;
+pub mod listing;
