@@ -60,10 +60,7 @@ impl Tokens {
 
     /// The current token; concurrent callers share one token request.
     pub(crate) async fn get(&self, client: &Client) -> Result<SecretString> {
-        let token = self
-            .cache
-            .get_or_refresh(|| self.request(client))
-            .await?;
+        let token = self.cache.get_or_refresh(|| self.request(client)).await?;
         Ok(token.access)
     }
 
@@ -115,7 +112,10 @@ impl Tokens {
             .and_then(|s| u64::try_from(s).ok())
             .filter(|s| *s > 0)
             .map_or(DEFAULT_LIFETIME, Duration::from_secs);
-        Ok(Token::new(body.access_token, lifetime.mul_f64(self.renew_at)))
+        Ok(Token::new(
+            body.access_token,
+            lifetime.mul_f64(self.renew_at),
+        ))
     }
 }
 

@@ -135,7 +135,8 @@ struct Inner {
 ///     .api_secret("SECRET")
 ///     .build()?;
 /// let sites = client.account().sites().all().await?;
-/// let mut devices = client.site(sites[0].uid.clone().unwrap_or_default()).devices().stream();
+/// let devices = client.site(sites[0].uid.clone().unwrap_or_default()).devices().stream();
+/// let mut devices = std::pin::pin!(devices);
 /// while let Some(device) = devices.try_next().await? {
 ///     println!("{:?}", device.hostname);
 /// }
@@ -267,11 +268,17 @@ impl Client {
                 continue;
             }
             if status == Some(StatusCode::TOO_MANY_REQUESTS) {
-                self.inner.counters.throttled.fetch_add(1, Ordering::Relaxed);
+                self.inner
+                    .counters
+                    .throttled
+                    .fetch_add(1, Ordering::Relaxed);
                 lock(&self.inner.pause).last_throttled = Some(Instant::now());
             }
             if status == Some(StatusCode::FORBIDDEN) && self.is_ip_block(&error) {
-                self.inner.counters.ip_blocks.fetch_add(1, Ordering::Relaxed);
+                self.inner
+                    .counters
+                    .ip_blocks
+                    .fetch_add(1, Ordering::Relaxed);
                 let backoff = self.inner.ip_block_backoff;
                 self.pause_for(backoff);
                 if probed {
@@ -294,7 +301,11 @@ impl Client {
                 Op::Read => true,
                 Op::Write(_) => method != Method::POST,
             };
-            let method_for_policy = if idempotent { Method::GET } else { Method::POST };
+            let method_for_policy = if idempotent {
+                Method::GET
+            } else {
+                Method::POST
+            };
             match retry_decision(
                 &method_for_policy,
                 &outcome,
@@ -443,7 +454,10 @@ impl std::fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("origin", &self.origin)
             .field("api_key", &self.api_key)
-            .field("api_secret", &self.api_secret.as_ref().map(|_| "[redacted]"))
+            .field(
+                "api_secret",
+                &self.api_secret.as_ref().map(|_| "[redacted]"),
+            )
             .field("budgets", &self.budgets)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .finish_non_exhaustive()
@@ -583,7 +597,9 @@ impl ClientBuilder {
             .ok_or_else(|| Error::Config("an API secret is required".into()))?;
         let page_size = self.page_size.unwrap_or(250);
         if !(1..=250).contains(&page_size) {
-            return Err(Error::Config(format!("page size {page_size} is outside 1..=250")));
+            return Err(Error::Config(format!(
+                "page size {page_size} is outside 1..=250"
+            )));
         }
         let api_url = origin
             .join("api")
@@ -606,12 +622,7 @@ impl ClientBuilder {
         let api = core(api_url, RetryPolicy::no_retry())?;
         let auth = core(origin, RetryPolicy::default())?;
         let counters = Arc::new(Counters::default());
-        let tokens = Tokens::new(
-            auth,
-            api_key,
-            api_secret,
-            self.token_margin.unwrap_or(0.9),
-        );
+        let tokens = Tokens::new(auth, api_key, api_secret, self.token_margin.unwrap_or(0.9));
         Ok(Client {
             inner: Arc::new(Inner {
                 api,
@@ -620,9 +631,7 @@ impl ClientBuilder {
                 budgets: Mutex::new(self.budgets),
                 retry: self.retry.unwrap_or_else(default_retry),
                 page_size: AtomicU32::new(page_size),
-                ip_block_backoff: self
-                    .ip_block_backoff
-                    .unwrap_or(Duration::from_secs(300)),
+                ip_block_backoff: self.ip_block_backoff.unwrap_or(Duration::from_secs(300)),
                 pause: Mutex::new(Pause::default()),
                 counters,
             }),
@@ -667,7 +676,10 @@ mod tests {
     fn platforms_parse_and_build_hosts() {
         assert_eq!("Syrah".parse::<Platform>().unwrap(), Platform::Syrah);
         assert!("cabernet".parse::<Platform>().is_err());
-        assert_eq!(Platform::Vidal.origin(), "https://vidal-api.centrastage.net");
+        assert_eq!(
+            Platform::Vidal.origin(),
+            "https://vidal-api.centrastage.net"
+        );
     }
 
     #[test]
@@ -678,10 +690,16 @@ mod tests {
             .api_secret("very-secret-value");
         assert!(!format!("{b:?}").contains("very-secret-value"));
         let client = b.build().unwrap();
-        assert_eq!(client.api_base().as_str(), "https://concord-api.centrastage.net/api");
+        assert_eq!(
+            client.api_base().as_str(),
+            "https://concord-api.centrastage.net/api"
+        );
         assert!(!format!("{client:?}").contains("very-secret-value"));
         assert!(matches!(
-            Client::builder().platform(Platform::Concord).api_secret("s").build(),
+            Client::builder()
+                .platform(Platform::Concord)
+                .api_secret("s")
+                .build(),
             Err(Error::Config(_))
         ));
         assert!(matches!(

@@ -27,6 +27,35 @@ pub enum ConvertError {
     },
 }
 
+/// The identity facts an audit yields: what a device record lacks and matching needs. Small and
+/// serialisable, so a scan state can carry it for devices that are not audited again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HardwareIdentity {
+    /// Serial number (BIOS serial, ESXi service tag, printer SNMP serial).
+    pub serial_number: Option<String>,
+    /// Manufacturer.
+    pub manufacturer: Option<String>,
+    /// Model.
+    pub model: Option<String>,
+    /// MAC addresses as reported, without duplicates.
+    pub mac_addresses: Vec<String>,
+    /// Logged-in user the audit saw.
+    pub username: Option<String>,
+}
+
+impl HardwareIdentity {
+    /// The identity an audit carries.
+    pub fn from_audit(audit: &AuditKind) -> Self {
+        Self {
+            serial_number: non_empty(audit.serial_number()),
+            manufacturer: non_empty(audit.manufacturer()),
+            model: non_empty(audit.model()),
+            mac_addresses: mac_addresses(Some(audit), &[]),
+            username: non_empty(audit.username()),
+        }
+    }
+}
+
 fn datto_ref(id: &str) -> ExternalRef {
     ExternalRef::new(System::DattoRmm, id)
 }
@@ -141,12 +170,12 @@ const VM_MARKERS: &[&str] = &[
 ];
 
 /// True for a virtual machine: hardware strings from the audit decide first, then `deviceType.type`.
-pub fn is_virtual(device: &Device, audit: Option<&AuditKind>) -> Option<bool> {
-    if let Some(audit) = audit {
+pub fn is_virtual(device: &Device, identity: Option<&HardwareIdentity>) -> Option<bool> {
+    if let Some(id) = identity {
         let hw = format!(
             "{} {}",
-            audit.manufacturer().unwrap_or_default(),
-            audit.model().unwrap_or_default()
+            id.manufacturer.as_deref().unwrap_or_default(),
+            id.model.as_deref().unwrap_or_default()
         );
         if VM_MARKERS.iter().any(|m| squash(&hw).contains(m)) {
             return Some(true);
@@ -160,7 +189,7 @@ pub fn is_virtual(device: &Device, audit: Option<&AuditKind>) -> Option<bool> {
     match declared.as_deref() {
         Some("virtual" | "vm" | "virtualmachine") => Some(true),
         Some("physical") => Some(false),
-        _ => audit.and_then(|a| a.model()).map(|_| false),
+        _ => identity.and_then(|i| i.model.as_ref()).map(|_| false),
     }
 }
 
@@ -195,6 +224,16 @@ pub fn device_to_core(
     audit: Option<&AuditKind>,
     nics: &[NetworkInterface],
 ) -> Result<CoreDevice, ConvertError> {
+    let identity = audit.map(HardwareIdentity::from_audit);
+    device_with_identity(device, identity.as_ref(), nics)
+}
+
+/// A device with identity facts (from a fresh audit or a previous scan) as a core `Device`.
+pub fn device_with_identity(
+    device: &Device,
+    identity: Option<&HardwareIdentity>,
+    nics: &[NetworkInterface],
+) -> Result<CoreDevice, ConvertError> {
     let uid = device.uid.as_ref().ok_or(ConvertError::MissingField {
         record: "device",
         field: "uid",
@@ -210,18 +249,26 @@ pub fn device_to_core(
         .device_type
         .as_ref()
         .and_then(|t| non_empty(t.category.as_deref()));
-    out.serial_number = non_empty(audit.and_then(AuditKind::serial_number));
-    out.mac_addresses = mac_addresses(audit, nics);
+    out.serial_number = identity.and_then(|i| non_empty(i.serial_number.as_deref()));
+    let mut macs: Vec<String> = identity
+        .map(|i| i.mac_addresses.clone())
+        .unwrap_or_default();
+    for extra in mac_addresses(None, nics) {
+        if !macs.iter().any(|m| mac_key(m) == mac_key(&extra)) {
+            macs.push(extra);
+        }
+    }
+    out.mac_addresses = macs;
     out.ip_address = non_empty(device.int_ip_address.as_deref())
         .or_else(|| nics.iter().find_map(|n| non_empty(n.ipv4.as_deref())));
-    out.manufacturer = non_empty(audit.and_then(AuditKind::manufacturer));
-    out.model = non_empty(audit.and_then(AuditKind::model));
+    out.manufacturer = identity.and_then(|i| non_empty(i.manufacturer.as_deref()));
+    out.model = identity.and_then(|i| non_empty(i.model.as_deref()));
     out.os = non_empty(device.operating_system.as_deref());
     out.last_user = non_empty(device.last_logged_in_user.as_deref())
-        .or_else(|| non_empty(audit.and_then(AuditKind::username)));
+        .or_else(|| identity.and_then(|i| non_empty(i.username.as_deref())));
     out.last_seen = device.last_seen;
     out.warranty_expires = device.warranty_date;
-    out.virtual_machine = is_virtual(device, audit);
+    out.virtual_machine = is_virtual(device, identity);
     out.active =
         !device.deleted.unwrap_or(false) && system_site != Some(SystemSite::DeletedDevices);
     out.updated_at = device.last_audit_date.or(device.last_seen);
@@ -347,7 +394,10 @@ mod tests {
             )
             .unwrap(),
         );
-        assert_eq!(is_virtual(&d, Some(&vm)), Some(true));
+        assert_eq!(
+            is_virtual(&d, Some(&HardwareIdentity::from_audit(&vm))),
+            Some(true)
+        );
         assert_eq!(is_virtual(&d, None), Some(false));
         d.device_type = None;
         assert_eq!(is_virtual(&d, None), None);
@@ -357,7 +407,10 @@ mod tests {
             )
             .unwrap(),
         );
-        assert_eq!(is_virtual(&d, Some(&hw)), Some(false));
+        assert_eq!(
+            is_virtual(&d, Some(&HardwareIdentity::from_audit(&hw))),
+            Some(false)
+        );
     }
 
     #[test]

@@ -24,3 +24,4 @@ pub use client::{Client, ClientBuilder, ClientStats, Platform};
 pub use error::{Error, Result};
 pub mod api;
 pub mod listing;
+pub mod scan;

@@ -28,12 +28,20 @@ impl AccountApi {
 
     /// `GET /v2/account/sites` (filter `siteName`). System sites are included; see `Site::is_system_site`.
     pub fn sites(&self) -> Listing<SitesPage> {
-        Listing::new(self.client.clone(), "/v2/account/sites", &["account", "sites"])
+        Listing::new(
+            self.client.clone(),
+            "/v2/account/sites",
+            &["account", "sites"],
+        )
     }
 
     /// `GET /v2/account/devices` (filters `filterId`, `hostname`, `deviceType`, `operatingSystem`, `siteName`).
     pub fn devices(&self) -> Listing<DevicesPage> {
-        Listing::new(self.client.clone(), "/v2/account/devices", &["account", "devices"])
+        Listing::new(
+            self.client.clone(),
+            "/v2/account/devices",
+            &["account", "devices"],
+        )
     }
 
     /// `GET /v2/account/alerts/open` (filter `muted`).
@@ -56,17 +64,29 @@ impl AccountApi {
 
     /// `GET /v2/account/variables`.
     pub fn variables(&self) -> Listing<VariablesPage> {
-        Listing::new(self.client.clone(), "/v2/account/variables", &["account", "variables"])
+        Listing::new(
+            self.client.clone(),
+            "/v2/account/variables",
+            &["account", "variables"],
+        )
     }
 
     /// `GET /v2/account/users`.
     pub fn users(&self) -> Listing<UsersPage> {
-        Listing::new(self.client.clone(), "/v2/account/users", &["account", "users"])
+        Listing::new(
+            self.client.clone(),
+            "/v2/account/users",
+            &["account", "users"],
+        )
     }
 
     /// `GET /v2/account/components`.
     pub fn components(&self) -> Listing<ComponentsPage> {
-        Listing::new(self.client.clone(), "/v2/account/components", &["account", "components"])
+        Listing::new(
+            self.client.clone(),
+            "/v2/account/components",
+            &["account", "components"],
+        )
     }
 
     /// `PUT /v2/account/variable`.

@@ -141,7 +141,8 @@ impl DeviceApi {
 
     /// `POST /v2/device/{uid}/warranty`: sets (or with `None` clears) the warranty end date.
     pub async fn set_warranty(&self, date: Option<NaiveDate>) -> Result<()> {
-        let body = serde_json::json!({ "warrantyDate": date.map(|d| d.format("%Y-%m-%d").to_string()) });
+        let body =
+            serde_json::json!({ "warrantyDate": date.map(|d| d.format("%Y-%m-%d").to_string()) });
         self.client
             .write(
                 Method::POST,
@@ -176,7 +177,12 @@ mod tests {
 
     #[test]
     fn macs_normalise_to_bare_upper_hex() {
-        for raw in ["00:1a:2b:3c:4d:5e", "00-1A-2B-3C-4D-5E", "001a.2b3c.4d5e", "001A2B3C4D5E"] {
+        for raw in [
+            "00:1a:2b:3c:4d:5e",
+            "00-1A-2B-3C-4D-5E",
+            "001a.2b3c.4d5e",
+            "001A2B3C4D5E",
+        ] {
             assert_eq!(normalise_mac(raw).unwrap(), "001A2B3C4D5E");
         }
         assert!(normalise_mac("00:1a:2b").is_err());

@@ -25,7 +25,13 @@ impl SitesApi {
     pub async fn create(&self, site: &CreateSiteRequest) -> Result<Site> {
         let resp = self
             .client
-            .write(Method::PUT, "/v2/site", &["site"], Some(site), op::SITE_CREATE)
+            .write(
+                Method::PUT,
+                "/v2/site",
+                &["site"],
+                Some(site),
+                op::SITE_CREATE,
+            )
             .await?;
         Ok(resp.json()?)
     }
