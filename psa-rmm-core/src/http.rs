@@ -98,7 +98,7 @@ pub use self::error::{
     ApiError, DecodeError, HttpError, MAX_DECODE_SNIPPET_BYTES, MAX_SNIPPET_BYTES,
 };
 pub use self::limit::RateLimiter;
-pub use self::page::{Page, link_next, paginate, paginate_pages};
+pub use self::page::{Page, link_next, link_next_in, paginate, paginate_pages};
 pub use self::redact::{REDACTED, Redactor};
 pub use self::request::{Auth, Request, Response};
 pub use self::retry::{
@@ -106,3 +106,22 @@ pub use self::retry::{
 };
 pub use self::token::{Token, TokenCache, TokenSource};
 pub use secrecy::{ExposeSecret, SecretString};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn shared_types_are_send_and_sync() {
+        send_sync::<HttpCore>();
+        send_sync::<HttpConfig>();
+        send_sync::<Request>();
+        send_sync::<Response>();
+        send_sync::<HttpError>();
+        send_sync::<RateLimiter>();
+        send_sync::<TokenCache>();
+        send_sync::<Redactor>();
+    }
+}

@@ -118,6 +118,15 @@ where
 /// assert_eq!(link_next(&headers).map(|u| u.to_string()).as_deref(), Some("https://api/x?page=3"));
 /// ```
 pub fn link_next(headers: &HeaderMap) -> Option<Url> {
+    next_target(headers).and_then(|target| Url::parse(target).ok())
+}
+
+/// Like [`link_next`], resolving a relative target against `base` (the URL of the page just fetched).
+pub fn link_next_in(headers: &HeaderMap, base: &Url) -> Option<Url> {
+    next_target(headers).and_then(|target| base.join(target).ok())
+}
+
+fn next_target(headers: &HeaderMap) -> Option<&str> {
     headers
         .get_all(LINK)
         .iter()
@@ -135,11 +144,7 @@ pub fn link_next(headers: &HeaderMap) -> Option<Url> {
                         .split_ascii_whitespace()
                         .any(|rel| rel.eq_ignore_ascii_case("next"))
             });
-            if is_next {
-                Url::parse(target.trim()).ok()
-            } else {
-                None
-            }
+            is_next.then(|| target.trim())
         })
 }
 
@@ -199,6 +204,12 @@ mod tests {
         );
         assert_eq!(next(r#"<https://a/x?p=9>; rel="last""#), None);
         assert_eq!(next(r#"<relative/only>; rel="next""#), None);
+        let base = Url::parse("https://a/api/x?p=1").unwrap();
+        let relative = link(r#"</api/x?p=2>; rel="next""#);
+        assert_eq!(
+            link_next_in(&relative, &base).map(String::from).as_deref(),
+            Some("https://a/api/x?p=2")
+        );
         assert_eq!(next("garbage <unclosed"), None);
         assert_eq!(link_next(&HeaderMap::new()), None);
     }
