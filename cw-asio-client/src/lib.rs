@@ -1,9 +1,42 @@
-//! ConnectWise Asio (ConnectWise RMM) platform API client.
+//! ConnectWise Asio (ConnectWise RMM) platform API client, on the shared runtime of `psa_rmm_core::http`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), cw_asio_client::Error> {
+//! use cw_asio_client::{Client, Region};
+//! use futures::TryStreamExt;
+//!
+//! let client = Client::builder()
+//!     .region(Region::Na)
+//!     .client_id("0e30...")
+//!     .client_secret("secret")
+//!     .build()?;
+//! let companies = client.companies().list()?.collect().await?;
+//! let devices = client
+//!     .devices()
+//!     .of_companies(companies.iter().filter_map(|c| c.id.as_ref()))
+//!     .fields(["system", "os", "bios", "baseboard", "networks"])
+//!     .stream()
+//!     .try_collect::<Vec<_>>()
+//!     .await?;
+//! # let _ = devices; Ok(()) }
+//! ```
 //!
 //! [`model`] holds the wire models in the vendor's field names; [`convert`] turns them into the
 //! vendor-neutral records of `psa_rmm_core`.
 
+mod auth;
+mod client;
 mod de;
+mod error;
+mod resources;
 
 pub mod convert;
 pub mod model;
+
+pub use auth::LOCK_BACKOFF;
+pub use client::{Client, ClientBuilder, DEFAULT_SCOPES, Region};
+pub use error::{Error, KEY_LOCKED_ADVICE, Result};
+pub use resources::{
+    Companies, CustomFieldTarget, CustomFields, DeviceGroups, DeviceList, Devices, LinkList,
+    ListedEndpoint, Sites, TicketList, Tickets, V1Scope,
+};
