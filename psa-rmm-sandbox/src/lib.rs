@@ -36,6 +36,7 @@
 //!    `impl Sandbox { pub fn datto_control(&self) -> .. }` block in your own module.
 //! 7. Random draws (ids, tokens) come from [`SeededRng`] seeded by [`FakeContext::seed`].
 
+pub mod asio;
 pub mod auth;
 pub mod clock;
 mod context;
@@ -339,8 +340,8 @@ fn datto_router(_ctx: FakeContext) -> Router {
 
 /// The router of the Asio fake: the `asio` module's helper replaces this body with `asio::router(ctx)`;
 /// until then every Asio path answers 404.
-fn asio_router(_ctx: FakeContext) -> Router {
-    Router::new()
+fn asio_router(ctx: FakeContext) -> Router {
+    asio::router(ctx)
 }
 
 /// A running sandbox: three fake servers sharing one clock, log, fault book and tenant.
