@@ -1,8 +1,9 @@
 //! OAuth client credentials against `POST /v1/token`, with a JSON body.
 //!
 //! Asking for tokens too often locks the key (423), so the token is cached until shortly before it expires,
-//! renewals are single-flight ([`TokenCache`]), a 401 that races a fresh renewal does not throw the new
-//! token away, and after a 423 the source refuses to ask again for [`LOCK_BACKOFF`].
+//! renewals are single-flight ([`TokenCache`]), a 401 drops the cached token only if it is the one the
+//! server refused (so concurrent 401s renew once), and after a 423 the source refuses to ask again for
+//! [`LOCK_BACKOFF`].
 
 use crate::model::{TokenRequest, TokenResponse};
 use psa_rmm_core::http::{
@@ -20,8 +21,6 @@ pub const LOCK_BACKOFF: Duration = Duration::from_secs(300);
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 /// Longest renewal margin: a token is renewed at most this long before it expires.
 const MAX_MARGIN: Duration = Duration::from_secs(60);
-/// A 401 this soon after a renewal was answered to a request that still carried the previous token.
-const RENEWAL_GRACE: Duration = Duration::from_secs(2);
 
 pub(crate) struct AsioAuth {
     http: HttpCore,
@@ -29,7 +28,6 @@ pub(crate) struct AsioAuth {
     client_secret: SecretString,
     scope: String,
     cache: TokenCache,
-    renewed_at: Mutex<Option<Instant>>,
     locked_until: Mutex<Option<Instant>>,
     minted: AtomicU64,
 }
@@ -48,7 +46,6 @@ impl AsioAuth {
             scope,
             // The margin is applied per token (see `lifetime`), so short-lived tokens still get cached.
             cache: TokenCache::new(Duration::ZERO),
-            renewed_at: Mutex::new(None),
             locked_until: Mutex::new(None),
             minted: AtomicU64::new(0),
         }
@@ -95,10 +92,6 @@ impl AsioAuth {
             Err(e) => return Err(e),
         };
         let token: TokenResponse = resp.json()?;
-        *self
-            .renewed_at
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
         Ok(Token::new(token.access_token, lifetime(token.expires_in)))
     }
 }
@@ -124,14 +117,11 @@ impl TokenSource for AsioAuth {
     }
 
     async fn invalidate(&self) {
-        let renewed = *self
-            .renewed_at
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if renewed.is_some_and(|at| at.elapsed() < RENEWAL_GRACE) {
-            return;
-        }
         self.cache.invalidate().await;
+    }
+
+    async fn invalidate_token(&self, stale: &SecretString) {
+        self.cache.invalidate_if(stale).await;
     }
 }
 

@@ -6,7 +6,10 @@ mod common;
 use common::*;
 use cw_asio_client::{Client, DEFAULT_SCOPES, Error, Region};
 use httpmock::prelude::*;
+use httpmock::{HttpMockRequest, HttpMockResponse};
 use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[tokio::test]
 async fn token_request_is_json_client_credentials_with_default_scopes() {
@@ -102,13 +105,9 @@ async fn locked_key_is_a_typed_error_and_is_not_asked_again() {
 }
 
 #[tokio::test]
-async fn a_401_on_an_older_token_renews_it_once() {
+async fn a_401_renews_the_token_once_then_gives_up() {
     let server = MockServer::start_async().await;
     let token = token_mock(&server).await;
-    let c = client(&server);
-    c.check_credentials().await.unwrap();
-    // A token minted moments ago is kept on a 401 (see the next test); this one has aged past the grace.
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let refused = server
         .mock_async(|when, then| {
             when.path("/v1/rate_limits");
@@ -116,28 +115,66 @@ async fn a_401_on_an_older_token_renews_it_once() {
                 .json_body(json!({"error": "unauthorized request", "description": "expired"}));
         })
         .await;
+    let c = client(&server);
     let err = c.rate_limits().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     refused.assert_calls_async(2).await;
     token.assert_calls_async(2).await;
 }
 
-#[tokio::test]
-async fn a_401_right_after_a_renewal_does_not_mint_again() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_401s_on_one_token_renew_it_once() {
     let server = MockServer::start_async().await;
-    let token = token_mock(&server).await;
+    let minted = Arc::new(AtomicUsize::new(0));
+    let counter = minted.clone();
+    server
+        .mock_async(move |when, then| {
+            when.method(POST).path("/v1/token");
+            then.respond_with(move |_req: &HttpMockRequest| {
+                let n = counter.fetch_add(1, Ordering::SeqCst);
+                let body =
+                    json!({"access_token": format!("tok-{n}"), "expires_in": 3599}).to_string();
+                HttpMockResponse::builder()
+                    .status(200)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .build()
+            });
+        })
+        .await;
+    // The first token is refused everywhere; later ones work.
     let refused = server
         .mock_async(|when, then| {
-            when.path("/v1/rate_limits");
+            when.path("/v1/rate_limits")
+                .header("authorization", "Bearer tok-0");
             then.status(401)
                 .json_body(json!({"error": "unauthorized request"}));
         })
         .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.path("/v1/rate_limits");
+            then.status(200).json_body(json!({"resources": {}}));
+        })
+        .await;
     let c = client(&server);
-    let err = c.rate_limits().await.unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
-    token.assert_calls_async(1).await;
-    refused.assert_calls_async(2).await;
+    c.check_credentials().await.unwrap();
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.rate_limits().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        minted.load(Ordering::SeqCst),
+        2,
+        "one renewal for ten concurrent 401s"
+    );
+    assert_eq!(refused.calls_async().await, 10);
+    assert_eq!(ok.calls_async().await, 10);
 }
 
 #[tokio::test]

@@ -29,11 +29,35 @@ async fn device_scan_of_3000_endpoints_across_40_companies() {
     let sandbox = sandbox(tenant, AsioOptions::default(), 1.0).await;
     let client = client(&sandbox, None);
 
-    let companies = client.companies().list().unwrap().limit(7).collect().await.unwrap();
-    assert_eq!(companies.len(), 40, "six pages of 7 through the opaque cursor");
-    assert_eq!(sandbox.log().count(Vendor::Asio, Some("GET"), "/api/platform/v1/company/companies"), 6);
+    let companies = client
+        .companies()
+        .list()
+        .unwrap()
+        .limit(7)
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        companies.len(),
+        40,
+        "six pages of 7 through the opaque cursor"
+    );
+    assert_eq!(
+        sandbox.log().count(
+            Vendor::Asio,
+            Some("GET"),
+            "/api/platform/v1/company/companies"
+        ),
+        6
+    );
     let ids: Vec<CompanyId> = companies.iter().filter_map(|c| c.id.clone()).collect();
-    let sites = client.sites().of_company(&ids[0]).unwrap().collect().await.unwrap();
+    let sites = client
+        .sites()
+        .of_company(&ids[0])
+        .unwrap()
+        .collect()
+        .await
+        .unwrap();
     assert_eq!(sites.len(), 2);
 
     let listed: Vec<_> = client
@@ -46,7 +70,10 @@ async fn device_scan_of_3000_endpoints_across_40_companies() {
         .await
         .unwrap();
     assert_eq!(listed.len(), 3000);
-    let unique: HashSet<_> = listed.iter().map(|e| e.endpoint.endpoint_id.clone().unwrap()).collect();
+    let unique: HashSet<_> = listed
+        .iter()
+        .map(|e| e.endpoint.endpoint_id.clone().unwrap())
+        .collect();
     assert_eq!(unique.len(), 3000, "every endpoint exactly once");
     // 10 bodies of 4 companies, 300 endpoints each: two pages of 200 per body.
     assert_eq!(sandbox.log().count(Vendor::Asio, Some("POST"), LIST), 20);
@@ -103,7 +130,10 @@ async fn a_429_mid_scan_recovers_with_every_endpoint_exactly_once() {
         max_retry_after: Duration::from_millis(200),
         retry_500: false,
     };
-    let client = builder(&sandbox, None).retry_policy(policy).build().unwrap();
+    let client = builder(&sandbox, None)
+        .retry_policy(policy)
+        .build()
+        .unwrap();
     let ids: Vec<CompanyId> = sandbox
         .asio_control()
         .unwrap()
@@ -122,8 +152,15 @@ async fn a_429_mid_scan_recovers_with_every_endpoint_exactly_once() {
     let throttled = sandbox.log().count_status(Vendor::Asio, 429);
     assert!(throttled >= 1, "the scan must have hit the rate limit");
     assert_eq!(listed.len(), 3000);
-    let unique: HashSet<_> = listed.iter().map(|e| e.endpoint.endpoint_id.clone().unwrap()).collect();
-    assert_eq!(unique.len(), 3000, "every endpoint exactly once after {throttled} 429s");
+    let unique: HashSet<_> = listed
+        .iter()
+        .map(|e| e.endpoint.endpoint_id.clone().unwrap())
+        .collect();
+    assert_eq!(
+        unique.len(),
+        3000,
+        "every endpoint exactly once after {throttled} 429s"
+    );
     assert_eq!(
         sandbox.log().count_status(Vendor::Asio, 200) - 1,
         10,
@@ -140,14 +177,28 @@ async fn a_request_for_nine_companies_is_split_and_merged_without_duplicates() {
     let mut nine: Vec<String> = control.company_ids().into_iter().take(9).collect();
     // The same company twice, in another case: still asked for once.
     nine.push(nine[0].to_uppercase());
-    let list = client.devices().list(EndpointCategory::All, ResourceType::Company, nine.clone());
-    assert_eq!(list.batches().iter().map(|b| b.resources.len()).collect::<Vec<_>>(), [4, 4, 1]);
+    let list = client
+        .devices()
+        .list(EndpointCategory::All, ResourceType::Company, nine.clone());
+    assert_eq!(
+        list.batches()
+            .iter()
+            .map(|b| b.resources.len())
+            .collect::<Vec<_>>(),
+        [4, 4, 1]
+    );
     let listed = list.collect().await.unwrap();
     assert_eq!(sandbox.log().count(Vendor::Asio, Some("POST"), LIST), 3);
     assert_eq!(listed.len(), 9 * 20);
-    let unique: HashSet<_> = listed.iter().map(|e| e.endpoint.endpoint_id.clone().unwrap()).collect();
+    let unique: HashSet<_> = listed
+        .iter()
+        .map(|e| e.endpoint.endpoint_id.clone().unwrap())
+        .collect();
     assert_eq!(unique.len(), 180);
-    let companies: HashSet<_> = listed.iter().map(|e| e.company_id.clone().unwrap()).collect();
+    let companies: HashSet<_> = listed
+        .iter()
+        .map(|e| e.company_id.clone().unwrap())
+        .collect();
     assert_eq!(companies.len(), 9);
 
     // The fake itself refuses a body over the limit, as the API does.
@@ -162,7 +213,10 @@ async fn a_request_for_nine_companies_is_split_and_merged_without_duplicates() {
         .await
         .unwrap();
     let resp = reqwest::Client::new()
-        .post(format!("{}/api/platform/v2/device/categories/all/endpoints", sandbox.asio_access().base_url))
+        .post(format!(
+            "{}/api/platform/v2/device/categories/all/endpoints",
+            sandbox.asio_access().base_url
+        ))
         .bearer_auth(token["access_token"].as_str().unwrap())
         .json(&serde_json::json!({"resourceType": "company", "resources": &nine[..5]}))
         .send()

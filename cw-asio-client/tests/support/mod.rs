@@ -16,9 +16,17 @@ pub fn tenant(companies: usize, per_company: usize) -> Tenant {
     let mut rmm_devices = Vec::new();
     for c in 0..companies {
         let company = ExternalRef::new(System::CwAsio, format!("c0000000-0000-4000-8000-{c:012x}"));
-        rmm_companies.push(Company::new(company.clone(), format!("Customer {c:02} Ltd")));
+        rmm_companies.push(Company::new(
+            company.clone(),
+            format!("Customer {c:02} Ltd"),
+        ));
         let sites: Vec<ExternalRef> = (0..2)
-            .map(|s| ExternalRef::new(System::CwAsio, format!("5{s}000000-0000-4000-8000-{c:012x}")))
+            .map(|s| {
+                ExternalRef::new(
+                    System::CwAsio,
+                    format!("5{s}000000-0000-4000-8000-{c:012x}"),
+                )
+            })
             .collect();
         for (n, s) in sites.iter().enumerate() {
             let mut site = Site::new(s.clone(), if n == 0 { "Main Office" } else { "Branch" });
