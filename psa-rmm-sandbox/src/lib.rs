@@ -44,6 +44,7 @@ pub mod ext;
 pub mod fault;
 mod limit;
 pub mod log;
+pub mod manage;
 pub mod rng;
 mod server;
 pub mod tenant;
@@ -62,6 +63,7 @@ pub use ext::Extensions;
 pub use fault::{Fault, FaultKind, Faults, Trigger};
 pub use limit::WindowLimiter;
 pub use log::{LoggedRequest, RequestLog};
+pub use manage::ManageControl;
 pub use rng::SeededRng;
 pub use tenant::{Tenant, TenantSpec};
 
@@ -328,8 +330,8 @@ impl std::fmt::Debug for AsioAccess {
 type Mount = fn(FakeContext) -> Router;
 
 /// The router of the Manage fake.
-fn manage_router(_ctx: FakeContext) -> Router {
-    Router::new()
+fn manage_router(ctx: FakeContext) -> Router {
+    manage::router(ctx)
 }
 
 /// The router of the Datto RMM fake: the `datto` module's helper replaces this body with

@@ -244,6 +244,12 @@ async fn truncate(response: Response, broken: bool) -> Response {
     if let Ok(full) = HeaderValue::from_str(&bytes.len().to_string()) {
         parts.headers.insert(header::CONTENT_LENGTH, full);
     }
-    let chunks: Vec<Result<Bytes, io::Error>> = vec![Ok(half), Err(dropped())];
-    Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
+    // The pause lets hyper flush the head and the first half before the stream fails and the connection
+    // is torn down; without it both can be dropped together and the client sees no response at all.
+    let cut = futures::stream::once(async {
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        Err::<Bytes, io::Error>(dropped())
+    });
+    let stream = futures::StreamExt::chain(futures::stream::iter([Ok(half)]), cut);
+    Response::from_parts(parts, Body::from_stream(stream))
 }
