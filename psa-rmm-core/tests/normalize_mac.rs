@@ -99,6 +99,18 @@ fn list_splitting_handles_spaces_runs_and_duplicates() {
     assert_eq!(parse_mac_list(" ,; \n"), (vec![], vec![]));
 }
 
+#[test]
+fn long_lists_are_deduplicated_in_order() {
+    let distinct: Vec<String> = (0..40u8)
+        .map(|i| format!("00:1a:2b:3c:4d:{i:02x}"))
+        .collect();
+    let field = format!("{}, {}", distinct.join(", "), distinct.join("; "));
+    let (macs, errors) = parse_mac_list(&field);
+    assert!(errors.is_empty());
+    let shown: Vec<String> = macs.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, distinct);
+}
+
 /// (address, expected class) for the structural rules and one representative row of each list.
 #[test]
 fn classification_table() {

@@ -92,6 +92,14 @@ impl fmt::Display for CompanyName {
 
 /// NFKD, lower case, accents dropped on alphabetic scripts, extra folds, then NFC for the scripts kept intact.
 fn fold(raw: &str) -> String {
+    // Most names are ASCII, where NFKD and NFC change nothing.
+    if raw.is_ascii() {
+        return raw.to_ascii_lowercase();
+    }
+    fold_unicode(raw)
+}
+
+fn fold_unicode(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut marks_belong_to_letter = false;
     for ch in raw.nfkd().flat_map(char::to_lowercase) {
@@ -266,6 +274,13 @@ mod tests {
         assert_eq!(RULES.articles, vec!["the".to_owned()]);
         assert_eq!(RULES.suffixes.len(), rows - 1 + EXTRA_SUFFIXES.len());
         assert_eq!(RULES.suffixes[0], ["gmbh", "and", "co", "kg"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_fast_path_agrees_with_unicode_path(raw in "[ -~]{0,40}") {
+            proptest::prop_assert_eq!(fold(&raw), fold_unicode(&raw));
+        }
     }
 
     #[test]

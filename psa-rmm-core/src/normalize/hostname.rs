@@ -26,6 +26,7 @@ const BROAD_PATTERNS: &[&str] = &["^[a-z0-9]{1,7}-[a-z0-9]+$"];
 pub struct Hostname {
     fqdn: String,
     key: String,
+    ip_literal: bool,
 }
 
 impl Hostname {
@@ -34,13 +35,12 @@ impl Hostname {
     pub fn parse(raw: &str) -> Option<Hostname> {
         let trimmed = raw.trim();
         let without_domain = trimmed.rsplit('\\').next().unwrap_or(trimmed);
-        let fqdn = without_domain
-            .trim_matches(|c: char| c == '.' || c.is_whitespace())
-            .to_lowercase();
+        let fqdn = lower(without_domain.trim_matches(|c: char| c == '.' || c.is_whitespace()));
         if fqdn.is_empty() {
             return None;
         }
-        let key = if fqdn.parse::<IpAddr>().is_ok() {
+        let ip_literal = fqdn.parse::<IpAddr>().is_ok();
+        let key = if ip_literal {
             fqdn.clone()
         } else {
             short_key(&fqdn)
@@ -48,7 +48,11 @@ impl Hostname {
         if key.is_empty() {
             return None;
         }
-        Some(Hostname { fqdn, key })
+        Some(Hostname {
+            fqdn,
+            key,
+            ip_literal,
+        })
     }
 
     /// The comparison key: the first DNS label, case-folded, cut to 15 characters, so `ACCOUNTING-LAPTOP.corp`
@@ -83,7 +87,7 @@ impl Hostname {
 
     /// The name is an IP address, not a hostname.
     pub fn is_ip_literal(&self) -> bool {
-        self.fqdn.parse::<IpAddr>().is_ok()
+        self.ip_literal
     }
 
     /// An auto-generated or generic name (`DESKTOP-XXXXXXX`, `WIN-...`, `localhost`, `OWNER-PC`, an IP
@@ -102,6 +106,14 @@ impl Hostname {
 impl fmt::Display for Hostname {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.fqdn)
+    }
+}
+
+fn lower(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase()
     }
 }
 

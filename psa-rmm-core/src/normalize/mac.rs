@@ -246,21 +246,25 @@ fn bare_octets(hex: &str) -> Option<[u8; 6]> {
 
 /// Six groups of one or two digits (one octet each) or three groups of four (Cisco style).
 fn grouped_octets(body: &str, separator: char) -> Option<[u8; 6]> {
-    let groups: Vec<&str> = body.split(separator).collect();
+    // A fixed array instead of a Vec: this runs for every address of every device.
+    let mut groups = [""; 6];
+    let mut count = 0usize;
+    for group in body.split(separator) {
+        *groups.get_mut(count)? = group;
+        count += 1;
+    }
     let mut out = [0u8; 6];
-    match groups.as_slice() {
-        [_, _, _, _, _, _] if groups.iter().all(|g| (1..=2).contains(&g.len())) => {
-            for (slot, group) in out.iter_mut().zip(&groups) {
-                *slot = u8::from_str_radix(group, 16).ok()?;
-            }
+    if count == 6 && groups.iter().all(|g| (1..=2).contains(&g.len())) {
+        for (slot, group) in out.iter_mut().zip(groups) {
+            *slot = u8::from_str_radix(group, 16).ok()?;
         }
-        [_, _, _] if groups.iter().all(|g| g.len() == 4) => {
-            for (pair, group) in out.chunks_mut(2).zip(&groups) {
-                let word = u16::from_str_radix(group, 16).ok()?;
-                pair.copy_from_slice(&word.to_be_bytes());
-            }
+    } else if count == 3 && groups[..3].iter().all(|g| g.len() == 4) {
+        for (pair, group) in out.chunks_mut(2).zip(groups) {
+            let word = u16::from_str_radix(group, 16).ok()?;
+            pair.copy_from_slice(&word.to_be_bytes());
         }
-        _ => return None,
+    } else {
+        return None;
     }
     Some(out)
 }
@@ -309,7 +313,19 @@ fn parse_token(token: &str, macs: &mut Vec<MacAddress>, errors: &mut Vec<MacErro
     }
 }
 
-fn dedup_in_order(macs: Vec<MacAddress>) -> Vec<MacAddress> {
+fn dedup_in_order(mut macs: Vec<MacAddress>) -> Vec<MacAddress> {
+    // Fields hold a handful of addresses: a linear scan beats hashing until the list is long.
+    if macs.len() <= 16 {
+        let mut kept = 0;
+        for i in 0..macs.len() {
+            if !macs[..kept].contains(&macs[i]) {
+                macs[kept] = macs[i];
+                kept += 1;
+            }
+        }
+        macs.truncate(kept);
+        return macs;
+    }
     let mut seen = HashSet::with_capacity(macs.len());
     macs.into_iter().filter(|mac| seen.insert(*mac)).collect()
 }

@@ -89,8 +89,13 @@ fn normalize_key(raw: &str) -> String {
         if !key.is_empty() {
             key.push(' ');
         }
-        key.extend(word.chars().flat_map(char::to_uppercase));
+        if word.is_ascii() {
+            key.push_str(word);
+        } else {
+            key.extend(word.chars().flat_map(char::to_uppercase));
+        }
     }
+    key.make_ascii_uppercase();
     key
 }
 
