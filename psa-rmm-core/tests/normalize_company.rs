@@ -167,3 +167,46 @@ fn tokens_are_base_tokens_in_order() {
     assert_eq!(name.tokens(), ["zeta", "alpha", "zeta", "holdings"]);
     assert_eq!(name.sorted_tokens(), "alpha holdings zeta");
 }
+
+#[test]
+fn acronym_key() {
+    let name = CompanyName::new("American Marketing Association");
+    assert_eq!(name.acronym().as_deref(), Some("ama"));
+    assert_eq!(CompanyName::new("AMA").base(), "ama");
+    assert_eq!(
+        CompanyName::new("The Bank of Nova Scotia Ltd")
+            .acronym()
+            .as_deref(),
+        Some("bns")
+    );
+    assert_eq!(CompanyName::new("Acme Ltd").acronym(), None);
+    assert_eq!(CompanyName::new("").acronym(), None);
+}
+
+/// (site name, base key without the location part)
+#[test]
+fn location_parts_are_stripped_for_the_site_key() {
+    let cases = [
+        ("Acme Corp - Main Office", Some("acme")),
+        ("Acme Corp \u{2013} HQ", Some("acme")),
+        ("Acme Corp (Site 2)", Some("acme")),
+        ("Acme Corp [London]", Some("acme")),
+        ("Acme Corp | Branch 3", Some("acme")),
+        ("Acme Corp: Warehouse", Some("acme")),
+        (
+            "Smith & Sons Ltd - Leeds - Unit 4",
+            Some("smith and sons ltd leeds"),
+        ),
+        ("Acme Corp", None),
+        ("(Site 2)", None),
+        (" - HQ", None),
+        ("Acme-Corp", None),
+    ];
+    for (raw, expected) in cases {
+        assert_eq!(
+            CompanyName::without_location(raw).as_deref(),
+            expected,
+            "{raw}"
+        );
+    }
+}

@@ -28,7 +28,8 @@ proptest! {
         let _ = SerialNumber::parse(&input).map(|s| s.class());
         let _ = HardwareUuid::parse(&input).map(|u| u.is_junk());
         let _ = Hostname::parse(&input).map(|h| (h.is_placeholder(), h.is_maybe_generated()));
-        let _ = CompanyName::new(&input);
+        let _ = CompanyName::new(&input).acronym();
+        let _ = CompanyName::without_location(&input);
     }
 
     #[test]

@@ -82,6 +82,53 @@ impl CompanyName {
     pub fn is_empty(&self) -> bool {
         self.exact.is_empty()
     }
+
+    /// The initials of the base tokens (`American Marketing Association` -> `ama`), skipping `and`, `of`,
+    /// `for` and `the`; `None` when fewer than two initials remain. Compare it with another name's `base`
+    /// to catch a client known by its acronym; it is weak evidence (short acronyms collide).
+    pub fn acronym(&self) -> Option<String> {
+        let initials: String = self
+            .tokens
+            .iter()
+            .filter(|t| !matches!(t.as_str(), "and" | "of" | "for" | "the"))
+            .filter_map(|t| t.chars().next())
+            .collect();
+        (initials.chars().count() >= 2).then_some(initials)
+    }
+
+    /// The base key of the name with a trailing location part removed, for RMM site names such as
+    /// `Acme Corp - Main Office` or `Acme Corp (Site 2)` (-> `acme`). `None` when the name has no such part or
+    /// nothing would be left. This is a separate, weaker key: `Smith - Jones Law` also loses its tail.
+    pub fn without_location(raw: &str) -> Option<String> {
+        let head = strip_location(raw)?;
+        let name = CompanyName::new(head);
+        (!name.is_empty()).then_some(name.base)
+    }
+}
+
+/// Separators after which RMM site names usually carry a location (" - HQ", " | Branch").
+const LOCATION_SEPARATORS: &[&str] = &[" - ", " \u{2013} ", " \u{2014} ", " | ", ": "];
+
+/// The text before a trailing `(...)`/`[...]` group or before the last location separator.
+fn strip_location(raw: &str) -> Option<&str> {
+    let trimmed = raw.trim_end();
+    let bracketed = [('(', ')'), ('[', ']')]
+        .into_iter()
+        .find_map(|(open, close)| {
+            trimmed
+                .strip_suffix(close)
+                .and_then(|inner| inner.rfind(open))
+                .map(|at| &trimmed[..at])
+        });
+    let head = bracketed.or_else(|| {
+        LOCATION_SEPARATORS
+            .iter()
+            .filter_map(|sep| trimmed.rfind(sep))
+            .max()
+            .map(|at| &trimmed[..at])
+    })?;
+    let head = head.trim_end();
+    (!head.is_empty()).then_some(head)
 }
 
 impl fmt::Display for CompanyName {
