@@ -14,7 +14,7 @@ pub use tickets::{TicketList, Tickets};
 
 use crate::client::{Client, decode_or_default};
 use crate::error::{Error, Result};
-use psa_rmm_core::http::{HttpError, Page, Request, link_next};
+use psa_rmm_core::http::{HttpError, Page, Request, link_next_in};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -45,7 +45,7 @@ pub(crate) fn next_link(
     headers: &reqwest::header::HeaderMap,
     base: &Url,
 ) -> Result<Option<Url>> {
-    let next = link_next(headers).or_else(|| relative_next(headers, base));
+    let next = link_next_in(headers, base);
     match next {
         Some(url) if !client.same_origin(&url) => Err(Error::Http(HttpError::Pagination(format!(
             "the next-page link points at another origin ({})",
@@ -53,31 +53,4 @@ pub(crate) fn next_link(
         )))),
         other => Ok(other),
     }
-}
-
-/// A `rel="next"` target that is not an absolute URL (the spec's example elides the origin).
-fn relative_next(headers: &reqwest::header::HeaderMap, base: &Url) -> Option<Url> {
-    headers
-        .get_all(reqwest::header::LINK)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split('<').skip(1))
-        .find_map(|link| {
-            let (target, params) = link.split_once('>')?;
-            let params = params.to_ascii_lowercase();
-            let is_next = params.split(';').any(|p| {
-                p.split_once('=').is_some_and(|(k, v)| {
-                    k.trim() == "rel"
-                        && v.trim()
-                            .trim_matches(|c| c == '"' || c == ',')
-                            .split_whitespace()
-                            .any(|r| r == "next")
-                })
-            });
-            if is_next {
-                base.join(target.trim()).ok()
-            } else {
-                None
-            }
-        })
 }
