@@ -339,7 +339,6 @@ pub struct Count {
 
 /// Turns a record into a create/PUT body: drops `null`s and `_info` at every object level (but not inside
 /// arrays, where a custom field's `null` value means "clear"), and a top-level `id` of `0`.
-#[allow(dead_code)] // used by the client module
 pub(crate) fn compact_body(value: Value) -> Value {
     fn strip(map: &mut Map<String, Value>) {
         map.retain(|k, v| !v.is_null() && k != "_info");

@@ -16,7 +16,6 @@ mod system;
 mod ticket;
 
 pub use board::{Board, BoardItem, BoardStatus, BoardSubType, BoardType, Priority, Source};
-#[allow(unused_imports)] // used by the client module
 pub(crate) use common::compact_body;
 pub use common::{
     Count, CustomField, CustomFieldDefinition, CustomFieldOption, CustomFieldType, EntryMethod,
