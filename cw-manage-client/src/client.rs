@@ -112,7 +112,10 @@ impl std::fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url.as_ref().map(Url::as_str))
             .field("company_id", &self.company_id)
             .field("public_key", &self.public_key)
-            .field("private_key", &self.private_key.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("client_id", &self.client_id)
             .field("api_version", &self.api_version)
             .field("codebase", &self.codebase)
@@ -440,7 +443,9 @@ impl Client {
                         "no company with this id on this site: check the company id and the site"
                     }
                     Some(_) => "the site answered with an error: check the site or base URL",
-                    None => "the site could not be reached: check the site or base URL and the network",
+                    None => {
+                        "the site could not be reached: check the site or base URL and the network"
+                    }
                 };
                 fail(hint.into(), Some(Error::Http(e)))
             })?;
@@ -452,7 +457,8 @@ impl Client {
         })?;
         let codebase = info.codebase_segment().ok_or_else(|| {
             fail(
-                "the answer names no codebase: check the company id (the login company name)".into(),
+                "the answer names no codebase: check the company id (the login company name)"
+                    .into(),
                 None,
             )
         })?;
@@ -496,17 +502,13 @@ impl Client {
     }
 
     fn request(&self, call: &Call, url: Url) -> Request {
-        let mut req = Request::new(call.method.clone(), call.template.clone(), url).auth(
-            Auth::Basic(self.inner.user.clone(), self.inner.key.clone()),
-        );
+        let mut req = Request::new(call.method.clone(), call.template.clone(), url)
+            .auth(Auth::Basic(self.inner.user.clone(), self.inner.key.clone()));
         for (k, v) in &call.headers {
             req = req.header(k.clone(), v.clone());
         }
         if let Some(body) = &call.body {
-            req = req.body(
-                body.clone(),
-                HeaderValue::from_static("application/json"),
-            );
+            req = req.body(body.clone(), HeaderValue::from_static("application/json"));
         }
         if let Some(i) = call.idempotent {
             req = req.idempotent(i);

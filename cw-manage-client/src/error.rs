@@ -60,7 +60,9 @@ pub enum Error {
         source: Box<Error>,
     },
     /// Manage answered a PATCH with success but the record does not hold the new value.
-    #[error("Manage accepted the update of {path:?} on {resource} but did not apply it (expected {expected}, found {actual})")]
+    #[error(
+        "Manage accepted the update of {path:?} on {resource} but did not apply it (expected {expected}, found {actual})"
+    )]
     NotApplied {
         /// Resource path (`/service/tickets/12`).
         resource: String,
@@ -81,7 +83,9 @@ pub enum Error {
     #[error("{0}")]
     Incomplete(String),
     /// The query string would pass Manage's URL limit and this resource has no `POST .../search`.
-    #[error("the query is {len} characters long, past Manage's URL limit of 2000, and {resource} has no search endpoint")]
+    #[error(
+        "the query is {len} characters long, past Manage's URL limit of 2000, and {resource} has no search endpoint"
+    )]
     QueryTooLong {
         /// Resource path.
         resource: String,
@@ -203,18 +207,28 @@ mod tests {
 
     #[test]
     fn error_bodies_of_every_shape() {
-        let (c, m) = parse_error_body(include_bytes!("../tests/fixtures/error_invalid_object_callback_entry.json"));
+        let (c, m) = parse_error_body(include_bytes!(
+            "../tests/fixtures/error_invalid_object_callback_entry.json"
+        ));
         assert_eq!(c.as_deref(), Some("InvalidObject"));
         assert!(m.unwrap().contains("level: Unrecognized level"));
-        let (c, m) = parse_error_body(include_bytes!("../tests/fixtures/doc_rate_limit_429_body.json"));
+        let (c, m) = parse_error_body(include_bytes!(
+            "../tests/fixtures/doc_rate_limit_429_body.json"
+        ));
         assert_eq!(c.as_deref(), Some("ConnectWiseAPI"));
         assert!(m.unwrap().starts_with("Too many requests"));
         let (c, m) = parse_error_body(b"<!DOCTYPE html><html>502 Bad Gateway</html>");
         assert_eq!(c, None);
         assert!(m.unwrap().contains("HTML"));
         assert_eq!(body_kind(b"  "), BodyKind::Empty);
-        assert_eq!(parse_error_body(b"").1.as_deref(), Some("the server answered with an empty body"));
-        assert_eq!(body_kind(b"{\"code\":\"NotFound\",\"message\":\"x\"}"), BodyKind::Json);
+        assert_eq!(
+            parse_error_body(b"").1.as_deref(),
+            Some("the server answered with an empty body")
+        );
+        assert_eq!(
+            body_kind(b"{\"code\":\"NotFound\",\"message\":\"x\"}"),
+            BodyKind::Json
+        );
         assert_eq!(body_kind(b"oops"), BodyKind::Other);
     }
 }

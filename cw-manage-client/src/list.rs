@@ -64,7 +64,7 @@ impl<T> Clone for ListRequest<T> {
             path: self.path.clone(),
             template: self.template,
             query: self.query.clone(),
-            search: self.search.clone(),
+            search: self.search,
             _t: PhantomData,
         }
     }
@@ -138,7 +138,11 @@ where
         let first = self.first();
         paginate_pages(first, move |cursor| {
             let me = self.clone();
-            async move { me.page(cursor).await.map(|p| Page::new(p.items, p.next.map(Some))) }
+            async move {
+                me.page(cursor)
+                    .await
+                    .map(|p| Page::new(p.items, p.next.map(Some)))
+            }
         })
     }
 
@@ -147,7 +151,11 @@ where
         let first = self.first();
         paginate(first, move |cursor| {
             let me = self.clone();
-            async move { me.page(cursor).await.map(|p| Page::new(p.items, p.next.map(Some))) }
+            async move {
+                me.page(cursor)
+                    .await
+                    .map(|p| Page::new(p.items, p.next.map(Some)))
+            }
         })
     }
 }
@@ -201,9 +209,10 @@ async fn fetch_page<T: DeserializeOwned + Record>(
         call.path = format!("{path}/search");
         call.query = query.search_url_params()?;
         call.query.extend(paging);
-        call.body = Some(serde_json::to_vec(&query.search_body()?).map_err(|e| {
-            Error::Config(format!("search body does not serialize: {e}"))
-        })?);
+        call.body = Some(
+            serde_json::to_vec(&query.search_body()?)
+                .map_err(|e| Error::Config(format!("search body does not serialize: {e}")))?,
+        );
         // A search only reads: repeating it is safe.
         call.idempotent = Some(true);
     }

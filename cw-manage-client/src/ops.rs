@@ -39,7 +39,12 @@ impl Client {
             .as_ref()
             .and_then(|b| b.id)
             .ok_or_else(|| Error::Incomplete(format!("ticket {id} has no board id")))?;
-        let statuses: Vec<BoardStatus> = self.board_statuses(board).all().stream().try_collect().await?;
+        let statuses: Vec<BoardStatus> = self
+            .board_statuses(board)
+            .all()
+            .stream()
+            .try_collect()
+            .await?;
         let target = pick_closed_status(&statuses)
             .map(|s| s.id)
             .ok_or(Error::NoClosedStatus { board: board.get() })?;
@@ -80,10 +85,9 @@ impl Client {
         }
         match self.callbacks().create(entry).await {
             Ok(created) => Ok(created),
-            Err(e) if e.error_body().is_some_and(|b| b.is_object_exists()) || is_exists(&e) => self
-                .find_callback(entry)
-                .await?
-                .ok_or(e),
+            Err(e) if e.error_body().is_some_and(|b| b.is_object_exists()) || is_exists(&e) => {
+                self.find_callback(entry).await?.ok_or(e)
+            }
             Err(e) => Err(e),
         }
     }
@@ -230,7 +234,10 @@ mod tests {
         let p = f.query().params().unwrap();
         assert_eq!(
             p[0],
-            ("conditions", "deletedFlag = false and status/id in (1) and market/id in (3)".into())
+            (
+                "conditions",
+                "deletedFlag = false and status/id in (1) and market/id in (3)".into()
+            )
         );
         assert_eq!(p[1], ("childConditions", "types/id in (1, 5)".into()));
         let none = CompanyFilter::default().query().params().unwrap();

@@ -125,7 +125,7 @@ impl<T> Clone for Resource<T> {
             path: self.path.clone(),
             template: self.template,
             item_template: self.item_template,
-            search: self.search.clone(),
+            search: self.search,
             _t: PhantomData,
         }
     }
@@ -208,7 +208,12 @@ impl<T: Model> Resource<T> {
         call.query = query
             .params()?
             .into_iter()
-            .filter(|(k, _)| matches!(*k, "conditions" | "childConditions" | "customFieldConditions"))
+            .filter(|(k, _)| {
+                matches!(
+                    *k,
+                    "conditions" | "childConditions" | "customFieldConditions"
+                )
+            })
             .collect();
         let c: Count = self.client.execute_json(call).await?;
         Ok(c.count.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
@@ -262,10 +267,7 @@ impl<T: Updatable> Resource<T> {
     /// not silently fail (closing tickets, write-backs).
     pub async fn update_verified(&self, id: T::Id, patch: &Patch) -> Result<T, Error> {
         self.update(id, patch).await?;
-        let resp = self
-            .client
-            .execute(self.item_call(Method::GET, id))
-            .await?;
+        let resp = self.client.execute(self.item_call(Method::GET, id)).await?;
         let raw: Value = decode(&resp)?;
         check_applied(&format!("{}/{id}", self.path), patch, &raw)?;
         decode(&resp)
@@ -310,9 +312,7 @@ fn applied(expected: &Value, actual: Option<&Value>) -> bool {
         (Value::Null, None | Some(Value::Null)) => true,
         (Value::String(s), None | Some(Value::Null)) => s.is_empty(),
         // A reference sent by one key matches when the stored reference has that key's value.
-        (Value::Object(e), Some(Value::Object(a))) => e
-            .iter()
-            .all(|(k, v)| applied(v, a.get(k))),
+        (Value::Object(e), Some(Value::Object(a))) => e.iter().all(|(k, v)| applied(v, a.get(k))),
         // Arrays (custom fields, questions) are merged server-side; not compared.
         (Value::Array(_), _) => true,
         (e, Some(a)) => scalar_eq(e, a),
@@ -360,7 +360,11 @@ impl Client {
 
     /// `/company/companies`.
     pub fn companies(&self) -> Resource<Company> {
-        self.res("/company/companies".into(), "/company/companies", "/company/companies/{id}")
+        self.res(
+            "/company/companies".into(),
+            "/company/companies",
+            "/company/companies/{id}",
+        )
     }
     /// `/company/companies/statuses`.
     pub fn company_statuses(&self) -> Resource<CompanyStatus> {
@@ -388,7 +392,11 @@ impl Client {
     }
     /// `/system/locations` (what company territories point at).
     pub fn territories(&self) -> Resource<Territory> {
-        self.res("/system/locations".into(), "/system/locations", "/system/locations/{id}")
+        self.res(
+            "/system/locations".into(),
+            "/system/locations",
+            "/system/locations/{id}",
+        )
     }
     /// `/company/marketDescriptions`.
     pub fn markets(&self) -> Resource<Market> {
@@ -400,7 +408,11 @@ impl Client {
     }
     /// `/company/contacts`.
     pub fn contacts(&self) -> Resource<Contact> {
-        self.res("/company/contacts".into(), "/company/contacts", "/company/contacts/{id}")
+        self.res(
+            "/company/contacts".into(),
+            "/company/contacts",
+            "/company/contacts/{id}",
+        )
     }
     /// `/company/configurations`.
     pub fn configurations(&self) -> Resource<Configuration> {
@@ -457,7 +469,11 @@ impl Client {
     }
     /// `/service/boards`.
     pub fn boards(&self) -> Resource<Board> {
-        self.res("/service/boards".into(), "/service/boards", "/service/boards/{id}")
+        self.res(
+            "/service/boards".into(),
+            "/service/boards",
+            "/service/boards/{id}",
+        )
     }
     /// `/service/boards/{board}/statuses`.
     pub fn board_statuses(&self, board: BoardId) -> Resource<BoardStatus> {
@@ -493,15 +509,27 @@ impl Client {
     }
     /// `/service/priorities`.
     pub fn priorities(&self) -> Resource<Priority> {
-        self.res("/service/priorities".into(), "/service/priorities", "/service/priorities/{id}")
+        self.res(
+            "/service/priorities".into(),
+            "/service/priorities",
+            "/service/priorities/{id}",
+        )
     }
     /// `/service/sources`.
     pub fn sources(&self) -> Resource<Source> {
-        self.res("/service/sources".into(), "/service/sources", "/service/sources/{id}")
+        self.res(
+            "/service/sources".into(),
+            "/service/sources",
+            "/service/sources/{id}",
+        )
     }
     /// `/system/members`.
     pub fn members(&self) -> Resource<Member> {
-        self.res("/system/members".into(), "/system/members", "/system/members/{id}")
+        self.res(
+            "/system/members".into(),
+            "/system/members",
+            "/system/members/{id}",
+        )
     }
     /// `/sales/opportunities`.
     pub fn opportunities(&self) -> Resource<Opportunity> {
@@ -521,6 +549,10 @@ impl Client {
     }
     /// `/system/callbacks`.
     pub fn callbacks(&self) -> Resource<CallbackEntry> {
-        self.res("/system/callbacks".into(), "/system/callbacks", "/system/callbacks/{id}")
+        self.res(
+            "/system/callbacks".into(),
+            "/system/callbacks",
+            "/system/callbacks/{id}",
+        )
     }
 }

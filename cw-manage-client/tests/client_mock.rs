@@ -9,7 +9,8 @@ use cw_manage_client::conditions::{Order, Query, field};
 use cw_manage_client::model::{CallbackEntry, Configuration, Reference, TicketNote};
 use cw_manage_client::patch::Patch;
 use cw_manage_client::{
-    BodyKind, Client, CompanyId, ConfigurationId, Cursor, Error, RetryPolicy, SecretString, TicketId,
+    BodyKind, Client, CompanyId, ConfigurationId, Cursor, Error, RetryPolicy, SecretString,
+    TicketId,
 };
 use futures::TryStreamExt;
 use httpmock::prelude::*;
@@ -69,9 +70,13 @@ async fn discovery_auth_client_id_and_version_pin() {
                 .path(format!("{API}/system/info"))
                 .header("authorization", basic())
                 .header("clientid", "11111111-2222-3333-4444-555555555555")
-                .header("accept", "application/vnd.connectwise.com+json; version=2024.1");
-            then.status(200)
-                .json_body(json!({"version": "v2025.1.10431", "isCloud": true, "cloudRegion": "NA"}));
+                .header(
+                    "accept",
+                    "application/vnd.connectwise.com+json; version=2024.1",
+                );
+            then.status(200).json_body(
+                json!({"version": "v2025.1.10431", "isCloud": true, "cloudRegion": "NA"}),
+            );
         })
         .await;
     let c = client(&server);
@@ -99,28 +104,55 @@ async fn forward_only_stream_follows_page_ids() {
                 .query_param_missing("pageId")
                 .query_param_missing("page");
             then.status(200)
-                .header("Link", format!("<{}{path}?pageSize=2&pageId=2>; rel=\"next\"", server.base_url()))
+                .header(
+                    "Link",
+                    format!(
+                        "<{}{path}?pageSize=2&pageId=2>; rel=\"next\"",
+                        server.base_url()
+                    ),
+                )
                 .json_body(json!([config(1), config(2)]));
         })
         .await;
     let p2 = server
         .mock_async(|when, then| {
-            when.method(GET).path(path.clone()).query_param("pageId", "2");
+            when.method(GET)
+                .path(path.clone())
+                .query_param("pageId", "2");
             then.status(200)
-                .header("Link", format!("<{}{path}?pageSize=2&pageId=4>; rel=\"next\"", server.base_url()))
+                .header(
+                    "Link",
+                    format!(
+                        "<{}{path}?pageSize=2&pageId=4>; rel=\"next\"",
+                        server.base_url()
+                    ),
+                )
                 .json_body(json!([config(3), config(4)]));
         })
         .await;
     let p3 = server
         .mock_async(|when, then| {
-            when.method(GET).path(path.clone()).query_param("pageId", "4");
-            then.status(200).header("Link", "").json_body(json!([config(5)]));
+            when.method(GET)
+                .path(path.clone())
+                .query_param("pageId", "4");
+            then.status(200)
+                .header("Link", "")
+                .json_body(json!([config(5)]));
         })
         .await;
     let c = client(&server);
     let q = Query::new().filter(field("company/id").eq(7)).page_size(2);
-    let all: Vec<Configuration> = c.configurations().list(q.clone()).stream().try_collect().await.unwrap();
-    assert_eq!(all.iter().map(|c| c.id.get()).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
+    let all: Vec<Configuration> = c
+        .configurations()
+        .list(q.clone())
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|c| c.id.get()).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5]
+    );
     p1.assert_calls_async(1).await;
     p2.assert_calls_async(1).await;
     p3.assert_calls_async(1).await;
@@ -144,7 +176,10 @@ async fn ordered_listing_pages_by_number() {
             then.status(200)
                 .header(
                     "Link",
-                    format!("<{0}{path}?page=2>; rel=\"next\", <{0}{path}?page=2>; rel=\"last\"", server.base_url()),
+                    format!(
+                        "<{0}{path}?page=2>; rel=\"next\", <{0}{path}?page=2>; rel=\"last\"",
+                        server.base_url()
+                    ),
                 )
                 .json_body(json!([{"id": 9, "name": "A"}]));
         })
@@ -153,7 +188,10 @@ async fn ordered_listing_pages_by_number() {
         .mock_async(|when, then| {
             when.method(GET).path(path.clone()).query_param("page", "2");
             then.status(200)
-                .header("Link", format!("<{}{path}?page=1>; rel=\"first\"", server.base_url()))
+                .header(
+                    "Link",
+                    format!("<{}{path}?page=1>; rel=\"first\"", server.base_url()),
+                )
                 .json_body(json!([{"id": 3, "name": "B"}]));
         })
         .await;
@@ -179,15 +217,25 @@ async fn hostile_condition_values_arrive_as_one_literal() {
         .mock_async(|when, then| {
             when.method(GET)
                 .path(format!("{API}/company/contacts"))
-                .query_param("conditions", r#"lastName = "O\"Brien & Sons + 100% [x]" or id in (1, 2)"#)
-                .query_param("childConditions", r#"communicationItems/value like "a@b.com""#)
+                .query_param(
+                    "conditions",
+                    r#"lastName = "O\"Brien & Sons + 100% [x]" or id in (1, 2)"#,
+                )
+                .query_param(
+                    "childConditions",
+                    r#"communicationItems/value like "a@b.com""#,
+                )
                 .query_param("fields", "id,firstName");
             then.status(200).json_body(json!([]));
         })
         .await;
     let c = client(&server);
     let q = Query::new()
-        .filter(field("lastName").eq("O\"Brien & Sons + 100% [x]").or(field("id").is_in([1, 2])))
+        .filter(
+            field("lastName")
+                .eq("O\"Brien & Sons + 100% [x]")
+                .or(field("id").is_in([1, 2])),
+        )
         .child_filter(field("communicationItems/value").like("a@b.com"))
         .fields(["id", "firstName"]);
     let page = c.contacts().list(q).send().await.unwrap();
@@ -208,7 +256,8 @@ async fn long_ticket_query_moves_to_search_and_other_resources_refuse() {
                 .path(format!("{API}/service/tickets/search"))
                 .query_param("pageSize", "1000")
                 .json_body(expected.clone());
-            then.status(200).json_body(json!([{"id": 1, "summary": "x"}]));
+            then.status(200)
+                .json_body(json!([{"id": 1, "summary": "x"}]));
         })
         .await;
     let c = client(&server);
@@ -242,29 +291,39 @@ async fn count_get_create_update_delete() {
         .await;
     let patch = server
         .mock_async(|when, then| {
-            when.method(PATCH).path(format!("{API}/company/configurations/55")).json_body(json!([
-                {"op": "replace", "path": "serialNumber", "value": "SN2"},
-                {"op": "replace", "path": "status", "value": {"id": 4}}
-            ]));
-            then.status(200)
-                .json_body(json!({"id": 55, "serialNumber": "SN2", "status": {"id": 4, "name": "Retired"}}));
+            when.method(PATCH)
+                .path(format!("{API}/company/configurations/55"))
+                .json_body(json!([
+                    {"op": "replace", "path": "serialNumber", "value": "SN2"},
+                    {"op": "replace", "path": "status", "value": {"id": 4}}
+                ]));
+            then.status(200).json_body(
+                json!({"id": 55, "serialNumber": "SN2", "status": {"id": 4, "name": "Retired"}}),
+            );
         })
         .await;
     let delete = server
         .mock_async(|when, then| {
-            when.method(DELETE).path(format!("{API}/company/configurations/55"));
+            when.method(DELETE)
+                .path(format!("{API}/company/configurations/55"));
             then.status(204);
         })
         .await;
     let get = server
         .mock_async(|when, then| {
-            when.method(GET).path(format!("{API}/company/configurations/55"));
+            when.method(GET)
+                .path(format!("{API}/company/configurations/55"));
             then.status(200).json_body(config(55));
         })
         .await;
     let c = client(&server);
     let res = c.configurations();
-    assert_eq!(res.count(&Query::new().filter(field("activeFlag").eq(true))).await.unwrap(), 5000);
+    assert_eq!(
+        res.count(&Query::new().filter(field("activeFlag").eq(true)))
+            .await
+            .unwrap(),
+        5000
+    );
     let new = Configuration {
         name: Some("PC-1".into()),
         config_type: Some(Reference::by_id(cw_manage_client::ConfigurationTypeId(3))),
@@ -276,8 +335,18 @@ async fn count_get_create_update_delete() {
     let p = Patch::new()
         .replace("serialNumber", "SN2")
         .replace_ref("status", &Reference::<i64>::by_id(4));
-    assert_eq!(res.update(ConfigurationId(55), &p).await.unwrap().serial_number.as_deref(), Some("SN2"));
-    assert_eq!(res.get(ConfigurationId(55)).await.unwrap().name.as_deref(), Some("PC-55"));
+    assert_eq!(
+        res.update(ConfigurationId(55), &p)
+            .await
+            .unwrap()
+            .serial_number
+            .as_deref(),
+        Some("SN2")
+    );
+    assert_eq!(
+        res.get(ConfigurationId(55)).await.unwrap().name.as_deref(),
+        Some("PC-55")
+    );
     res.delete(ConfigurationId(55)).await.unwrap();
     for m in [&count, &create, &patch, &delete, &get] {
         m.assert_calls_async(1).await;
@@ -290,18 +359,28 @@ async fn patch_answered_200_without_applying_is_detected() {
     companyinfo(&server, "v2025_1/").await;
     server
         .mock_async(|when, then| {
-            when.method(PATCH).path(format!("{API}/company/configurations/8"));
-            then.status(200).json_body(json!({"id": 8, "serialNumber": "OLD"}));
+            when.method(PATCH)
+                .path(format!("{API}/company/configurations/8"));
+            then.status(200)
+                .json_body(json!({"id": 8, "serialNumber": "OLD"}));
         })
         .await;
     let c = client(&server);
     let err = c
         .configurations()
-        .update(ConfigurationId(8), &Patch::new().replace("serialNumber", "NEW"))
+        .update(
+            ConfigurationId(8),
+            &Patch::new().replace("serialNumber", "NEW"),
+        )
         .await
         .unwrap_err();
     match err {
-        Error::NotApplied { path, expected, actual, .. } => {
+        Error::NotApplied {
+            path,
+            expected,
+            actual,
+            ..
+        } => {
             assert_eq!(path, "serialNumber");
             assert_eq!(expected, "\"NEW\"");
             assert_eq!(actual, "\"OLD\"");
@@ -328,7 +407,8 @@ async fn ticket_board(server: &MockServer) {
         .await;
     server
         .mock_async(|when, then| {
-            when.method(GET).path(format!("{API}/service/boards/30/statuses"));
+            when.method(GET)
+                .path(format!("{API}/service/boards/30/statuses"));
             then.status(200).json_body(json!([
                 {"id": 1, "name": "New", "closedStatus": false, "sortOrder": 0},
                 {"id": 6, "name": "Closed", "closedStatus": true, "sortOrder": 9},
@@ -356,7 +436,10 @@ async fn close_ticket_moves_to_closed_status_and_reads_back() {
     let c = client(&server);
     // The read-back (GET /service/tickets/77) still shows status New: the close did not stick.
     let err = c.close_ticket(TicketId(77)).await.unwrap_err();
-    assert!(matches!(&err, Error::NotApplied { path, .. } if path == "status"), "{err:?}");
+    assert!(
+        matches!(&err, Error::NotApplied { path, .. } if path == "status"),
+        "{err:?}"
+    );
     patch.assert_calls_async(1).await;
 }
 
@@ -366,18 +449,23 @@ async fn close_ticket_succeeds_when_read_back_agrees() {
     companyinfo(&server, "v2025_1/").await;
     server
         .mock_async(|when, then| {
-            when.method(GET).path(format!("{API}/service/boards/30/statuses"));
-            then.status(200).json_body(json!([{"id": 5, "name": "Resolved", "closedStatus": true}]));
+            when.method(GET)
+                .path(format!("{API}/service/boards/30/statuses"));
+            then.status(200)
+                .json_body(json!([{"id": 5, "name": "Resolved", "closedStatus": true}]));
         })
         .await;
     server
         .mock_async(|when, then| {
             when.method(PATCH).path(format!("{API}/service/tickets/78"));
-            then.status(200).json_body(json!({"id": 78, "status": {"id": 5}, "closedFlag": true}));
+            then.status(200)
+                .json_body(json!({"id": 78, "status": {"id": 5}, "closedFlag": true}));
         })
         .await;
     let c = client(&server);
-    let t = c.close_ticket_with_status(TicketId(78), cw_manage_client::StatusId(5)).await;
+    let t = c
+        .close_ticket_with_status(TicketId(78), cw_manage_client::StatusId(5))
+        .await;
     // Without a GET mock the read-back is a 404 NotFound-less answer: an error, never a silent success.
     assert!(t.is_err());
     server
@@ -386,7 +474,10 @@ async fn close_ticket_succeeds_when_read_back_agrees() {
             then.status(200).json_body(json!({"id": 78, "board": {"id": 30}, "status": {"id": 5, "name": "Resolved"}, "closedFlag": true}));
         })
         .await;
-    let t = c.close_ticket_with_status(TicketId(78), cw_manage_client::StatusId(5)).await.unwrap();
+    let t = c
+        .close_ticket_with_status(TicketId(78), cw_manage_client::StatusId(5))
+        .await
+        .unwrap();
     assert_eq!(t.closed_flag, Some(true));
     // Already closed: no PATCH needed.
     assert_eq!(c.close_ticket(TicketId(78)).await.unwrap().id, TicketId(78));
@@ -405,7 +496,11 @@ async fn ticket_note_create_sends_display_flag() {
         })
         .await;
     let c = client(&server);
-    let n = c.ticket_notes(TicketId(5)).create(&TicketNote::discussion("Alert resolved")).await.unwrap();
+    let n = c
+        .ticket_notes(TicketId(5))
+        .create(&TicketNote::discussion("Alert resolved"))
+        .await
+        .unwrap();
     assert_eq!(n.id.get(), 9);
     m.assert_calls_async(1).await;
 }
@@ -435,7 +530,8 @@ async fn callback_registration_is_idempotent() {
     post.assert_calls_async(0).await;
     // A different registration is posted; the server's ObjectExists is not retried and comes back typed
     // when no matching entry can be found.
-    let other = CallbackEntry::owner_level("company", "https://hook.example/cw?recordId=", "psa-rmm");
+    let other =
+        CallbackEntry::owner_level("company", "https://hook.example/cw?recordId=", "psa-rmm");
     let err = c.register_callback(&other).await.unwrap_err();
     assert!(err.error_body().unwrap().is_object_exists());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
@@ -449,13 +545,17 @@ async fn error_shapes_are_typed_and_4xx_not_retried() {
     let bad = server
         .mock_async(|when, then| {
             when.method(GET).path(format!("{API}/service/tickets"));
-            then.status(400).json_body(json!({"code": "ApiFindCondition", "message": "ticket is not a recognized name."}));
+            then.status(400).json_body(
+                json!({"code": "ApiFindCondition", "message": "ticket is not a recognized name."}),
+            );
         })
         .await;
     let html = server
         .mock_async(|when, then| {
             when.method(GET).path(format!("{API}/service/boards"));
-            then.status(502).header("content-type", "text/html").body("<html><body>Bad gateway</body></html>");
+            then.status(502)
+                .header("content-type", "text/html")
+                .body("<html><body>Bad gateway</body></html>");
         })
         .await;
     let empty = server
@@ -509,7 +609,8 @@ async fn rate_limit_429_body_and_retry_after_are_honoured() {
     let ok = server
         .mock_async(|when, then| {
             when.method(GET).path(path.clone());
-            then.status(200).json_body(json!([{"id": 1, "name": "Email"}]));
+            then.status(200)
+                .json_body(json!([{"id": 1, "name": "Email"}]));
         })
         .await;
     let page = task.await.unwrap().unwrap();
@@ -544,7 +645,8 @@ async fn codebase_change_is_rediscovered_once() {
     let m = server
         .mock_async(|when, then| {
             when.method(GET).path("/v2025_2/apis/3.0/company/companies");
-            then.status(200).json_body(json!([{"id": 1, "name": "Acme"}]));
+            then.status(200)
+                .json_body(json!([{"id": 1, "name": "Acme"}]));
         })
         .await;
     // The old codebase answers httpmock's default 404: the client re-discovers and retries once.
@@ -556,8 +658,10 @@ async fn codebase_change_is_rediscovered_once() {
     // A record-level NotFound does not trigger discovery.
     server
         .mock_async(|when, then| {
-            when.method(GET).path("/v2025_2/apis/3.0/company/companies/404");
-            then.status(404).json_body(json!({"code": "NotFound", "message": "Company 404 not found"}));
+            when.method(GET)
+                .path("/v2025_2/apis/3.0/company/companies/404");
+            then.status(404)
+                .json_body(json!({"code": "NotFound", "message": "Company 404 not found"}));
         })
         .await;
     let e = c.companies().get(CompanyId(404)).await.unwrap_err();
@@ -577,7 +681,10 @@ async fn connection_test_says_what_to_check() {
         .await;
     let e = client(&server).test_connection().await.unwrap_err();
     let text = format!("{e} {e:?}");
-    assert!(text.contains("check the company id, public key and private key"), "{text}");
+    assert!(
+        text.contains("check the company id, public key and private key"),
+        "{text}"
+    );
     assert!(!text.contains(KEY), "secret leaked: {text}");
 
     let html = MockServer::start_async().await;
@@ -602,7 +709,12 @@ async fn debug_and_errors_never_show_the_private_key() {
     assert!(!format!("{c:?}").contains(KEY));
     let b = Client::builder().private_key(SecretString::from(KEY));
     assert!(!format!("{b:?}").contains(KEY));
-    let e = Client::builder().company_id("a").public_key("b").private_key(SecretString::from(KEY)).build().unwrap_err();
+    let e = Client::builder()
+        .company_id("a")
+        .public_key("b")
+        .private_key(SecretString::from(KEY))
+        .build()
+        .unwrap_err();
     assert!(e.to_string().contains("client_id"));
     let http = Client::builder()
         .base_url("http://127.0.0.1:1/".parse().unwrap())
@@ -612,7 +724,10 @@ async fn debug_and_errors_never_show_the_private_key() {
         .private_key(SecretString::from(KEY))
         .build()
         .unwrap_err();
-    assert!(matches!(http, Error::Http(_)), "plain http refused: {http:?}");
+    assert!(
+        matches!(http, Error::Http(_)),
+        "plain http refused: {http:?}"
+    );
 }
 
 #[tokio::test]
@@ -638,7 +753,13 @@ async fn incremental_and_id_scans() {
         .await;
     let c = client(&server);
     let since = "2024-05-01T00:00:00Z".parse().unwrap();
-    let got: Vec<Configuration> = c.configurations().changed_since(since).stream().try_collect().await.unwrap();
+    let got: Vec<Configuration> = c
+        .configurations()
+        .changed_since(since)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(got.len(), 1);
     let all: Vec<i64> = c
         .configurations()

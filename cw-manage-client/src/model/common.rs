@@ -338,7 +338,8 @@ pub struct Count {
 }
 
 /// Turns a record into a create/PUT body: drops `null`s and `_info` at every object level (but not inside
-/// arrays, where a custom field's `null` value means "clear"), and a top-level `id` of `0`.
+/// arrays, where a custom field's `null` value means "clear"), top-level empty arrays, and a top-level
+/// `id` of `0`.
 pub(crate) fn compact_body(value: Value) -> Value {
     fn strip(map: &mut Map<String, Value>) {
         map.retain(|k, v| !v.is_null() && k != "_info");
@@ -351,6 +352,7 @@ pub(crate) fn compact_body(value: Value) -> Value {
     match value {
         Value::Object(mut map) => {
             strip(&mut map);
+            map.retain(|_, v| !matches!(v, Value::Array(a) if a.is_empty()));
             if map.get("id").and_then(Value::as_i64) == Some(0) {
                 map.remove("id");
             }
@@ -402,7 +404,7 @@ mod tests {
         let v = compact_body(json!({
             "id": 0, "name": "x", "site": null, "_info": {},
             "company": {"id": 1, "name": null},
-            "customFields": [{"id": 3, "value": null}]
+            "customFields": [{"id": 3, "value": null}], "types": []
         }));
         assert_eq!(
             v,
