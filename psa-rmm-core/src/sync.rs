@@ -4,9 +4,13 @@
 //! with serde and prints as a table. Nothing is written until an [`Executor`] applies the plan through the
 //! [`connector`](crate::connector) traits, and the executor is dry-run unless told otherwise.
 //!
+//! - [`companies`]: RMM companies/sites -> PSA companies through the matcher (links, suggestions).
+//! - [`devices`]: device staging and sync: creates, updates with diffs, moves, vanished configurations.
 //! - [`tickets`]: alerts -> PSA tickets, deduplicated, noted on repeat, closed on resolve.
 //! - [`writeback`]: the PSA configuration id and warranty date written back to RMM devices.
 
+pub mod companies;
+pub mod devices;
 pub mod executor;
 pub mod links;
 pub mod source;
@@ -17,6 +21,11 @@ pub mod writeback;
 #[cfg(test)]
 mod fakes;
 
+pub use companies::{CompanyAction, CompanyPlan, CompanyRow, plan_companies};
+pub use devices::{
+    DeviceAction, DeviceInputs, DevicePlan, DeviceRow, DeviceSkip, DeviceSyncPolicy,
+    VanishedAction, VanishedRow, plan_devices,
+};
 pub use executor::{Entry, Executor, Flow, Progress, ProgressFn, Report, StepOutcome};
 pub use links::Links;
 pub use tickets::{

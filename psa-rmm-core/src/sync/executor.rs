@@ -13,10 +13,14 @@ use std::sync::Arc;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
+use super::devices::{DeviceAction, DevicePlan, VanishedAction};
 use super::table::{Table, opt};
 use super::tickets::{TicketAction, TicketPlan};
 use super::writeback::WriteBackPlan;
-use crate::connector::{ConnectorError, DeviceFieldWriter, ErrorKind, TicketDesk};
+use crate::connector::{
+    ConfigField, ConfigurationStore, ConnectorError, DeviceFieldWriter, ErrorKind, FieldChange,
+    TicketDesk,
+};
 use crate::model::ExternalRef;
 
 /// The flow a report or progress event belongs to.
@@ -329,6 +333,71 @@ impl Executor {
             applied: true,
             entries: finished.into_iter().map(|(_, e)| e).collect(),
         }
+    }
+
+    /// Applies a device plan: creates (after looking the RMM device up by its sticky link), updates, and
+    /// deactivations of vanished devices. Staged rows wait for [`DevicePlan::approve`].
+    pub async fn apply_devices(&self, plan: &DevicePlan, store: &dyn ConfigurationStore) -> Report {
+        let mut steps: Vec<Step<futures::future::BoxFuture<'_, StepOutcome>>> = Vec::new();
+        for row in &plan.rows {
+            let subject = row.device.to_string();
+            match &row.action {
+                DeviceAction::Create { configuration } => steps.push(Step {
+                    subject,
+                    rmm: Some(row.device.clone()),
+                    action: "create",
+                    detail: format!("{} ({})", configuration.name, configuration.type_name),
+                    run: Box::pin(async move {
+                        match store.find_linked(&configuration.rmm_device).await {
+                            Ok(Some(found)) => StepOutcome::AlreadyThere {
+                                target: Some(found.external),
+                            },
+                            Ok(None) => outcome_of(store.create(configuration).await, |d| {
+                                Some(d.external.clone())
+                            }),
+                            Err(e) => StepOutcome::failed(&e.context("look up sticky link")),
+                        }
+                    }),
+                }),
+                DeviceAction::Update {
+                    configuration,
+                    changes,
+                    ..
+                } => steps.push(Step {
+                    subject,
+                    rmm: Some(row.device.clone()),
+                    action: "update",
+                    detail: super::devices::diff_text(changes),
+                    run: Box::pin(async move {
+                        outcome_of(store.update(configuration, changes).await, |d| {
+                            Some(d.external.clone())
+                        })
+                    }),
+                }),
+                _ => {}
+            }
+        }
+        for v in &plan.vanished {
+            if v.action == VanishedAction::Deactivate {
+                steps.push(Step {
+                    subject: v.device.to_string(),
+                    rmm: Some(v.device.clone()),
+                    action: "deactivate",
+                    detail: format!("configuration {}", v.configuration.id),
+                    run: Box::pin(async move {
+                        let change = [FieldChange {
+                            field: ConfigField::Active,
+                            before: Some("true".into()),
+                            after: Some("false".into()),
+                        }];
+                        outcome_of(store.update(&v.configuration, &change).await, |d| {
+                            Some(d.external.clone())
+                        })
+                    }),
+                });
+            }
+        }
+        self.run(Flow::Devices, steps).await
     }
 
     /// Applies a ticket plan: opens (after looking the dedupe key up), notes, closes.

@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_trait::async_trait;
 
 use crate::connector::{
-    ConnectorError, DeviceFieldValue, DeviceFieldWriter, ErrorKind, NewTicket, TicketDesk,
-    TicketNote,
+    ConfigField, ConfigurationStore, ConnectorError, DeviceFieldValue, DeviceFieldWriter,
+    ErrorKind, FieldChange, NewConfiguration, NewTicket, TicketDesk, TicketNote,
 };
-use crate::model::{ExternalRef, System, Ticket};
+use crate::model::{Device, ExternalRef, System, Ticket};
 
 /// Which write calls fail, counted from 1 across the fake's writes.
 #[derive(Default)]
@@ -202,5 +202,101 @@ impl DeviceFieldWriter for FakeWriter {
             .unwrap()
             .insert((device.clone(), field.to_owned()), v);
         Ok(())
+    }
+}
+
+/// PSA configurations in memory; `linked_id` is the sticky RMM device id.
+#[derive(Default)]
+pub(crate) struct FakeStore {
+    pub(crate) configs: Mutex<Vec<Device>>,
+    pub(crate) created: AtomicUsize,
+    pub(crate) updates: AtomicUsize,
+    pub(crate) faults: Faults,
+}
+
+impl FakeStore {
+    pub(crate) fn all(&self) -> Vec<Device> {
+        self.configs.lock().unwrap().clone()
+    }
+}
+
+fn set_field(d: &mut Device, field: ConfigField, value: Option<String>) {
+    match field {
+        ConfigField::Name => d.hostname = value,
+        ConfigField::Type => d.type_name = value,
+        ConfigField::SerialNumber => d.serial_number = value,
+        ConfigField::MacAddress => d.mac_addresses = value.into_iter().collect(),
+        ConfigField::IpAddress => d.ip_address = value,
+        ConfigField::Os => d.os = value,
+        ConfigField::Model => d.model = value,
+        ConfigField::Manufacturer => d.manufacturer = value,
+        ConfigField::LastUser => d.last_user = value,
+        ConfigField::WarrantyExpires => {
+            d.warranty_expires = value.and_then(|v| v.parse().ok());
+        }
+        ConfigField::LinkedId => d.linked_id = value,
+        ConfigField::Active => d.active = value.as_deref() != Some("false"),
+    }
+}
+
+#[async_trait]
+impl ConfigurationStore for FakeStore {
+    async fn configurations(&self, company: &ExternalRef) -> Result<Vec<Device>, ConnectorError> {
+        let all = self.configs.lock().unwrap();
+        Ok(all
+            .iter()
+            .filter(|d| d.company.as_ref() == Some(company))
+            .cloned()
+            .collect())
+    }
+
+    async fn find_linked(&self, rmm: &ExternalRef) -> Result<Option<Device>, ConnectorError> {
+        let all = self.configs.lock().unwrap();
+        Ok(all
+            .iter()
+            .find(|d| d.linked_id.as_deref() == Some(rmm.to_string().as_str()))
+            .cloned())
+    }
+
+    async fn create(&self, new: &NewConfiguration) -> Result<Device, ConnectorError> {
+        let fault = self.faults.next();
+        if matches!(fault, Fault::Refuse) {
+            return Err(server_error());
+        }
+        let n = self.created.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut d = Device::new(ExternalRef::new(System::CwManage, (5000 + n).to_string()));
+        d.company = Some(new.company.clone());
+        d.hostname = Some(new.name.clone());
+        d.type_name = Some(new.type_name.clone());
+        d.linked_id = Some(new.rmm_device.to_string());
+        for (field, value) in &new.fields {
+            set_field(&mut d, *field, Some(value.clone()));
+        }
+        self.configs.lock().unwrap().push(d.clone());
+        match fault {
+            Fault::LoseAnswer => Err(timeout()),
+            _ => Ok(d),
+        }
+    }
+
+    async fn update(
+        &self,
+        configuration: &ExternalRef,
+        changes: &[FieldChange],
+    ) -> Result<Device, ConnectorError> {
+        if matches!(self.faults.next(), Fault::Refuse) {
+            return Err(server_error());
+        }
+        self.updates.fetch_add(1, Ordering::SeqCst);
+        let mut all = self.configs.lock().unwrap();
+        let Some(d) = all.iter_mut().find(|d| d.external == *configuration) else {
+            return Err(
+                ConnectorError::new(ErrorKind::NotFound, "no configuration").with_status(404)
+            );
+        };
+        for c in changes {
+            set_field(d, c.field, c.after.clone());
+        }
+        Ok(d.clone())
     }
 }
