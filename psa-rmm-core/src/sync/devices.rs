@@ -7,8 +7,10 @@
 //! whose RMM device vanished are flagged or deactivated, never deleted. Ignored categories and devices of
 //! unmapped companies are skipped with the reason.
 //!
-//! The sticky link a configuration stores (Manage `deviceIdentifier`) is the RMM device reference in its
-//! `system:id` form, so two RMMs feeding one PSA never take each other's configurations for vanished.
+//! The sticky link this crate stores on a configuration (Manage `deviceIdentifier`) is the RMM device
+//! reference in its `system:id` form, so two RMMs feeding one PSA never take each other's configurations
+//! for vanished. A bare id (written by an older integration) is taken to name a device of the RMMs planned
+//! together: plan every RMM feeding the PSA in one call.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
@@ -250,8 +252,8 @@ pub struct VanishedRow {
     pub configuration: ExternalRef,
     /// Its name.
     pub name: Option<String>,
-    /// The RMM device it was linked to.
-    pub device: ExternalRef,
+    /// The sticky link it holds (the RMM device id, `system:id` or bare).
+    pub linked_id: String,
     /// Flag or deactivate.
     pub action: VanishedAction,
 }
@@ -370,7 +372,7 @@ impl fmt::Display for DevicePlan {
         }
         for v in &self.vanished {
             t.row(vec![
-                v.device.id.clone(),
+                v.linked_id.clone(),
                 opt(v.name.as_deref()),
                 String::new(),
                 match v.action {
@@ -435,9 +437,8 @@ pub fn diff_text(changes: &[FieldChange]) -> String {
 /// What the device planner reads.
 #[derive(Debug, Clone, Copy)]
 pub struct DeviceInputs<'a> {
-    /// The RMM whose devices these are.
-    pub rmm: &'a System,
-    /// RMM devices (all of them: devices of unmapped companies are skipped with the reason).
+    /// RMM devices of every RMM feeding the PSA (devices of unmapped companies are skipped with the
+    /// reason).
     pub devices: &'a [Device],
     /// PSA configurations of the mapped companies.
     pub configurations: &'a [Device],
@@ -451,10 +452,11 @@ pub fn plan_devices(
     policy: &DeviceSyncPolicy,
     matching: &MatchPolicy,
 ) -> DevicePlan {
+    let systems: HashSet<&System> = inputs.devices.iter().map(|d| &d.external.system).collect();
     let configs: Vec<Device> = inputs
         .configurations
         .iter()
-        .map(|c| localise(c, inputs.rmm))
+        .map(|c| localise(c, &systems))
         .collect();
     let scope = CompanyScope::from_book(inputs.book);
     let by_ref: HashMap<&ExternalRef, &Device> =
@@ -509,23 +511,28 @@ pub fn plan_devices(
             action,
         });
     }
-    let vanished = vanished(&inputs, &configs, &rows, policy);
+    let vanished = vanished(&inputs, &systems, &rows, policy);
     DevicePlan { rows, vanished }
 }
 
-/// The sticky link as the matcher compares it: the bare device id when the configuration names this RMM,
-/// none when it names another one, unchanged when it carries no system.
-fn localise(config: &Device, rmm: &System) -> Device {
+/// The sticky link as the matcher compares it: the bare device id when the configuration names one of the
+/// RMMs planned, none when it names another one, unchanged when it carries no system.
+fn localise(config: &Device, systems: &HashSet<&System>) -> Device {
     let mut c = config.clone();
-    c.linked_id = config
+    c.linked_id = local_link(config, systems).map(str::to_owned);
+    c
+}
+
+fn local_link<'a>(config: &'a Device, systems: &HashSet<&System>) -> Option<&'a str> {
+    let linked = config
         .linked_id
         .as_deref()
-        .and_then(|l| match split_ref(l) {
-            Some((system, id)) if system == *rmm => Some(id.to_owned()),
-            Some(_) => None,
-            None => Some(l.to_owned()),
-        });
-    c
+        .map(str::trim)
+        .filter(|l| !l.is_empty())?;
+    match split_ref(linked) {
+        Some((system, id)) => systems.contains(&system).then_some(id),
+        None => Some(linked),
+    }
 }
 
 /// Splits `system:id` when the prefix is a system this crate knows.
@@ -734,7 +741,7 @@ fn same(field: ConfigField, before: Option<&str>, after: &str) -> bool {
 
 fn vanished(
     inputs: &DeviceInputs<'_>,
-    localised: &[Device],
+    systems: &HashSet<&System>,
     rows: &[DeviceRow],
     policy: &DeviceSyncPolicy,
 ) -> Vec<VanishedRow> {
@@ -751,19 +758,13 @@ fn vanished(
     let mut out: Vec<VanishedRow> = inputs
         .configurations
         .iter()
-        .zip(localised)
-        .filter(|(raw, _)| raw.active && !linked.contains(&raw.external))
-        .filter_map(|(raw, local)| {
-            let named_here = raw
-                .linked_id
-                .as_deref()
-                .and_then(split_ref)
-                .is_some_and(|(s, _)| s == *inputs.rmm);
-            let id = local.linked_id.as_deref().filter(|_| named_here)?;
+        .filter(|c| c.active && !linked.contains(&c.external))
+        .filter_map(|c| {
+            let id = local_link(c, systems)?;
             (!present.contains(id)).then(|| VanishedRow {
-                configuration: raw.external.clone(),
-                name: raw.hostname.clone(),
-                device: ExternalRef::new(inputs.rmm.clone(), id),
+                configuration: c.external.clone(),
+                name: c.hostname.clone(),
+                linked_id: c.linked_id.clone().unwrap_or_default(),
                 action: policy.vanished,
             })
         })
@@ -857,7 +858,6 @@ mod tests {
                 .unwrap();
             plan_devices(
                 DeviceInputs {
-                    rmm: &System::DattoRmm,
                     devices,
                     configurations: &configs,
                     book: &self.book,
@@ -919,7 +919,10 @@ mod tests {
                 ConfigField::LinkedId
             ]
         );
-        assert!(plan.to_string().contains("mac: - -> 00:1a:2b:3c:4d:00"), "{plan}");
+        assert!(
+            plan.to_string().contains("mac: - -> 00:1a:2b:3c:4d:00"),
+            "{plan}"
+        );
         assert_eq!(report.written(), 1);
         let (again, report) = w.cycle(&devices[..1], &exec).await;
         assert!(again.is_noop(), "{again}");
@@ -1078,10 +1081,16 @@ mod tests {
         gone.linked_id = Some("datto-rmm:gone".into());
         let mut other_rmm = config("904", "250", "PC-ASIO", "SN-ASIO");
         other_rmm.linked_id = Some("cw-asio:abc".into());
-        let mut w = World::new(vec![gone, other_rmm]);
+        let mut legacy = config("905", "250", "PC-LEGACY", "SN-LEGACY");
+        legacy.linked_id = Some("legacy-gone".into());
+        let mut w = World::new(vec![gone, other_rmm, legacy]);
         let plan = w.plan(&fleet()[..1]).await;
-        assert_eq!(plan.vanished.len(), 1, "{plan}");
-        assert_eq!(plan.vanished[0].configuration.id, "903");
+        let flagged: Vec<&str> = plan
+            .vanished
+            .iter()
+            .map(|v| v.configuration.id.as_str())
+            .collect();
+        assert_eq!(flagged, vec!["903", "905"], "{plan}");
         assert_eq!(plan.vanished[0].action, VanishedAction::Flag);
         assert!(plan.to_string().contains("vanished (flag)"));
         assert!(
@@ -1097,7 +1106,7 @@ mod tests {
                 .iter()
                 .any(|e| e.action == "deactivate" && e.is_done())
         );
-        assert_eq!(w.store.all().len(), 3, "1 created, none deleted");
+        assert_eq!(w.store.all().len(), 4, "1 created, none deleted");
         assert!(
             !w.store
                 .all()

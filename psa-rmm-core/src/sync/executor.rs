@@ -380,8 +380,8 @@ impl Executor {
         for v in &plan.vanished {
             if v.action == VanishedAction::Deactivate {
                 steps.push(Step {
-                    subject: v.device.to_string(),
-                    rmm: Some(v.device.clone()),
+                    subject: v.linked_id.clone(),
+                    rmm: None,
                     action: "deactivate",
                     detail: format!("configuration {}", v.configuration.id),
                     run: Box::pin(async move {
