@@ -8,10 +8,13 @@
 //! - [`devices`]: device staging and sync: creates, updates with diffs, moves, vanished configurations.
 //! - [`tickets`]: alerts -> PSA tickets, deduplicated, noted on repeat, closed on resolve.
 //! - [`writeback`]: the PSA configuration id and warranty date written back to RMM devices.
+//!
+//! [`SyncJob`] wires the four flows over connectors for a service that just wants the job done.
 
 pub mod companies;
 pub mod devices;
 pub mod executor;
+pub mod job;
 pub mod links;
 pub mod source;
 mod table;
@@ -27,6 +30,9 @@ pub use devices::{
     VanishedAction, VanishedRow, plan_devices,
 };
 pub use executor::{Entry, Executor, Flow, Progress, ProgressFn, Report, StepOutcome};
+pub use job::{
+    CustomerLevel, DeviceSnapshot, PsaSide, RmmSide, SyncJob, SyncRun, SyncSettings, TicketSnapshot,
+};
 pub use links::Links;
 pub use tickets::{
     Grouping, OpenTicket, TicketAction, TicketInputs, TicketPlan, TicketPolicy, TicketRule,

@@ -300,3 +300,77 @@ impl ConfigurationStore for FakeStore {
         Ok(d.clone())
     }
 }
+
+/// An RMM in memory: sites, devices and alerts; writes back into its own devices.
+#[derive(Default)]
+pub(crate) struct FakeRmm {
+    pub(crate) sites: Vec<crate::model::Site>,
+    pub(crate) devices: Mutex<Vec<Device>>,
+    pub(crate) open_alerts: Mutex<Vec<crate::model::Alert>>,
+    pub(crate) resolved_alerts: Mutex<Vec<crate::model::Alert>>,
+    pub(crate) writes: AtomicUsize,
+}
+
+#[async_trait]
+impl crate::connector::CompanyDirectory for FakeRmm {
+    async fn companies(&self) -> Result<Vec<crate::model::Company>, ConnectorError> {
+        Ok(Vec::new())
+    }
+
+    async fn sites(&self) -> Result<Vec<crate::model::Site>, ConnectorError> {
+        Ok(self.sites.clone())
+    }
+}
+
+impl crate::connector::DeviceInventory for FakeRmm {
+    fn devices(&self) -> crate::connector::RecordStream<Device> {
+        let all = self.devices.lock().unwrap().clone();
+        Box::pin(futures::stream::iter(all.into_iter().map(Ok)))
+    }
+}
+
+impl crate::connector::AlertFeed for FakeRmm {
+    fn open_alerts(&self) -> crate::connector::RecordStream<crate::model::Alert> {
+        let all = self.open_alerts.lock().unwrap().clone();
+        Box::pin(futures::stream::iter(all.into_iter().map(Ok)))
+    }
+
+    fn resolved_alerts(&self) -> crate::connector::RecordStream<crate::model::Alert> {
+        let all = self.resolved_alerts.lock().unwrap().clone();
+        Box::pin(futures::stream::iter(all.into_iter().map(Ok)))
+    }
+}
+
+#[async_trait]
+impl DeviceFieldWriter for FakeRmm {
+    async fn write_field(
+        &self,
+        device: &ExternalRef,
+        value: &DeviceFieldValue,
+    ) -> Result<(), ConnectorError> {
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        let mut all = self.devices.lock().unwrap();
+        let Some(d) = all.iter_mut().find(|d| d.external == *device) else {
+            return Err(ConnectorError::new(ErrorKind::NotFound, "no device").with_status(404));
+        };
+        match value {
+            DeviceFieldValue::PsaConfigurationId(id) => d.linked_id = Some(id.clone()),
+            DeviceFieldValue::WarrantyExpires(date) => d.warranty_expires = Some(*date),
+        }
+        Ok(())
+    }
+}
+
+/// PSA companies in memory.
+pub(crate) struct FakePsaDirectory(pub(crate) Vec<crate::model::Company>);
+
+#[async_trait]
+impl crate::connector::CompanyDirectory for FakePsaDirectory {
+    async fn companies(&self) -> Result<Vec<crate::model::Company>, ConnectorError> {
+        Ok(self.0.clone())
+    }
+
+    async fn sites(&self) -> Result<Vec<crate::model::Site>, ConnectorError> {
+        Ok(Vec::new())
+    }
+}

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::mapping::MappingBook;
 use crate::model::ExternalRef;
 
 /// RMM company/site -> PSA company, and RMM device -> PSA configuration.
@@ -20,6 +21,20 @@ impl Links {
     /// No links.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The company and device links of a mapping book.
+    pub fn from_book(book: &MappingBook) -> Self {
+        Self {
+            companies: book
+                .company_links()
+                .map(|l| (l.rmm.clone(), l.psa.clone()))
+                .collect(),
+            devices: book
+                .device_links()
+                .map(|l| (l.rmm.clone(), l.psa.clone()))
+                .collect(),
+        }
     }
 
     /// The PSA company of a record that sits in an RMM `site` and/or `company`: the site's link wins,
