@@ -1,0 +1,5 @@
+//! Plumbing shared by the psa-rmm example binaries: configuration from the environment, connectors for
+//! the sandbox or real vendors, demo settings, scoring and terminal output.
+
+pub mod config;
+pub mod score;
