@@ -23,5 +23,6 @@ pub use budget::{Budget, Budgets};
 pub use client::{Client, ClientBuilder, ClientStats, Platform};
 pub use error::{Error, Result};
 pub mod api;
+pub mod connector;
 pub mod listing;
 pub mod scan;

@@ -169,6 +169,28 @@ impl ConnectorError {
     }
 }
 
+impl ErrorKind {
+    /// The kind of an HTTP status.
+    pub fn of_status(status: u16) -> Self {
+        kind_of_status(status)
+    }
+
+    /// The kind of an HTTP runtime error (vendor clients wrap these).
+    #[cfg(feature = "http")]
+    pub fn of_http(error: &crate::http::HttpError) -> Self {
+        use crate::http::HttpError as H;
+        match error {
+            H::Api(_) => error
+                .status()
+                .map_or(Self::Other, |s| kind_of_status(s.as_u16())),
+            H::Transport { .. } | H::Timeout { .. } => Self::Transport,
+            H::Decode(_) | H::BodyTooLarge { .. } => Self::Decode,
+            H::InvalidRequest(_) => Self::Rejected,
+            _ => Self::Other,
+        }
+    }
+}
+
 fn kind_of_status(status: u16) -> ErrorKind {
     match status {
         401 | 403 => ErrorKind::Auth,
