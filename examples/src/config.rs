@@ -140,17 +140,23 @@ fn manage(var: Lookup<'_>) -> Result<Option<ManageConfig>, ConfigError> {
         "CW_MANAGE_PRIVATE_KEY",
         "CW_MANAGE_CLIENT_ID",
     ];
-    Ok(all_or_none(var, "ConnectWise Manage", &names)?.map(|v| ManageConfig {
-        site: v[0].clone(),
-        company_id: v[1].clone(),
-        public_key: v[2].clone(),
-        private_key: SecretString::from(v[3].clone()),
-        client_id: v[4].clone(),
-    }))
+    Ok(
+        all_or_none(var, "ConnectWise Manage", &names)?.map(|v| ManageConfig {
+            site: v[0].clone(),
+            company_id: v[1].clone(),
+            public_key: v[2].clone(),
+            private_key: SecretString::from(v[3].clone()),
+            client_id: v[4].clone(),
+        }),
+    )
 }
 
 fn datto(var: Lookup<'_>) -> Result<Option<DattoConfig>, ConfigError> {
-    let names = ["DATTO_RMM_API_URL", "DATTO_RMM_API_KEY", "DATTO_RMM_API_SECRET"];
+    let names = [
+        "DATTO_RMM_API_URL",
+        "DATTO_RMM_API_KEY",
+        "DATTO_RMM_API_SECRET",
+    ];
     let Some(v) = all_or_none(var, "Datto RMM", &names)? else {
         return Ok(None);
     };
@@ -171,12 +177,14 @@ fn datto(var: Lookup<'_>) -> Result<Option<DattoConfig>, ConfigError> {
 
 fn asio(var: Lookup<'_>) -> Result<Option<AsioConfig>, ConfigError> {
     let names = ["CW_ASIO_CLIENT_ID", "CW_ASIO_CLIENT_SECRET"];
-    Ok(all_or_none(var, "ConnectWise Asio", &names)?.map(|v| AsioConfig {
-        base_url: var("CW_ASIO_BASE_URL"),
-        client_id: v[0].clone(),
-        client_secret: SecretString::from(v[1].clone()),
-        psa_field: var("CW_ASIO_PSA_FIELD"),
-    }))
+    Ok(
+        all_or_none(var, "ConnectWise Asio", &names)?.map(|v| AsioConfig {
+            base_url: var("CW_ASIO_BASE_URL"),
+            client_id: v[0].clone(),
+            client_secret: SecretString::from(v[1].clone()),
+            psa_field: var("CW_ASIO_PSA_FIELD"),
+        }),
+    )
 }
 
 #[cfg(test)]
@@ -200,7 +208,11 @@ mod tests {
 
     #[test]
     fn partial_vendor_names_what_is_missing_without_secrets() {
-        let err = read(&[("DATTO_RMM_API_KEY", "k"), ("DATTO_RMM_API_SECRET", "s3cret")]).unwrap_err();
+        let err = read(&[
+            ("DATTO_RMM_API_KEY", "k"),
+            ("DATTO_RMM_API_SECRET", "s3cret"),
+        ])
+        .unwrap_err();
         let text = err.to_string();
         assert!(text.contains("DATTO_RMM_API_URL"), "{text}");
         assert!(!text.contains("s3cret"));

@@ -60,7 +60,9 @@ impl Score {
     pub fn companies(plan: &CompanyPlan, truth: &HashMap<ExternalRef, ExternalRef>) -> Self {
         Self::of(
             plan.rows.iter().filter_map(|r| match &r.action {
-                CompanyAction::Link { psa, .. } | CompanyAction::Keep { psa } => Some((&r.rmm, psa)),
+                CompanyAction::Link { psa, .. } | CompanyAction::Keep { psa } => {
+                    Some((&r.rmm, psa))
+                }
                 _ => None,
             }),
             truth,
