@@ -30,6 +30,7 @@ mod de;
 mod error;
 mod resources;
 
+pub mod connector;
 pub mod convert;
 pub mod model;
 
