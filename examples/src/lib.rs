@@ -2,4 +2,7 @@
 //! the sandbox or real vendors, demo settings, scoring and terminal output.
 
 pub mod config;
+pub mod connect;
 pub mod score;
+pub mod settings;
+pub mod ui;

@@ -1,0 +1,198 @@
+//! Clients and connectors for the sandbox or real vendors, and the seeds' "Test Connection".
+
+use std::sync::Arc;
+
+use cw_asio_client::connector::AsioConnector;
+use datto_rmm_client::connector::DattoConnector;
+use psa_rmm_core::connector::ConnectorError;
+use psa_rmm_core::http::SecretString;
+use psa_rmm_sandbox::Sandbox;
+
+use crate::config::{AsioConfig, DattoConfig, VendorConfig};
+
+/// Name of the Asio endpoint custom field that receives the PSA configuration id in the sandbox.
+pub const SANDBOX_ASIO_PSA_FIELD: &str = "PSA Configuration ID";
+
+/// A vendor that could not be reached or refused the credentials, with what to check.
+#[derive(Debug, thiserror::Error)]
+#[error("{vendor}: {problem}\n{advice}")]
+pub struct ConnectError {
+    /// The vendor.
+    pub vendor: &'static str,
+    /// What went wrong (never a secret).
+    pub problem: String,
+    /// What to check, in the words of the seed integrations' guides.
+    pub advice: String,
+}
+
+/// The seeds' advice when Test Connection fails.
+pub fn advice(vendor: &'static str) -> &'static str {
+    match vendor {
+        MANAGE => {
+            "Check: the site is the base URL (e.g. na.myconnectwise.net), not the API path; the company ID \
+             matches your ConnectWise login exactly; both keys are re-copied without spaces or line breaks; the \
+             API member's security role has the Companies, Configurations and Service Tickets permissions and \
+             \"All Records\" access; ConnectWise is reachable from here."
+        }
+        DATTO => {
+            "Check: the API URL names your platform (e.g. https://merlot-api.centrastage.net for Merlot); the \
+             API key and secret come from Setup > Global Settings > Access Control with the API enabled; the \
+             API user is not disabled. Syncing stops until working credentials are entered."
+        }
+        _ => {
+            "Check: the client id and secret are copied correctly; the API key has every required scope \
+             (Companies, Sites, Devices, Custom Fields values read and write); the Asio account has admin \
+             privileges."
+        }
+    }
+}
+
+/// Display names of the vendors.
+pub const MANAGE: &str = "ConnectWise Manage";
+/// Datto RMM.
+pub const DATTO: &str = "Datto RMM";
+/// ConnectWise Asio.
+pub const ASIO: &str = "ConnectWise Asio";
+
+fn failed(vendor: &'static str, problem: impl ToString) -> ConnectError {
+    ConnectError {
+        vendor,
+        problem: problem.to_string(),
+        advice: advice(vendor).to_owned(),
+    }
+}
+
+/// Connectors for the vendors that are configured.
+#[derive(Clone, Default)]
+pub struct Connectors {
+    /// Datto RMM.
+    pub datto: Option<Arc<DattoConnector>>,
+    /// ConnectWise Asio.
+    pub asio: Option<Arc<AsioConnector>>,
+}
+
+/// Builds a Datto client; `insecure` allows plain http (the sandbox).
+pub fn datto_client(
+    url: &str,
+    key: &str,
+    secret: SecretString,
+    insecure: bool,
+) -> Result<datto_rmm_client::Client, ConnectError> {
+    datto_rmm_client::Client::builder()
+        .base_url(url)
+        .api_key(key)
+        .api_secret(secret)
+        .allow_insecure_http(insecure)
+        .build()
+        .map_err(|e| failed(DATTO, e))
+}
+
+/// Builds an Asio client; `insecure` allows plain http (the sandbox).
+pub fn asio_client(
+    url: Option<&str>,
+    id: &str,
+    secret: SecretString,
+    insecure: bool,
+) -> Result<cw_asio_client::Client, ConnectError> {
+    let mut builder = cw_asio_client::Client::builder()
+        .client_id(id)
+        .client_secret(secret)
+        .allow_insecure_http(insecure);
+    if let Some(url) = url {
+        builder = builder.base_url(url);
+    }
+    builder.build().map_err(|e| failed(ASIO, e))
+}
+
+/// Datto's Test Connection: the account record.
+pub async fn test_datto(client: &datto_rmm_client::Client) -> Result<String, ConnectError> {
+    let account = client.account().get().await.map_err(|e| failed(DATTO, e))?;
+    Ok(format!(
+        "account {}",
+        account.name.as_deref().unwrap_or("(unnamed)")
+    ))
+}
+
+/// Asio's Test Connection: a token for the credentials.
+pub async fn test_asio(client: &cw_asio_client::Client) -> Result<String, ConnectError> {
+    client
+        .check_credentials()
+        .await
+        .map_err(|e| failed(ASIO, e))?;
+    Ok("token issued".to_owned())
+}
+
+fn connector_failed(vendor: &'static str, e: ConnectorError) -> ConnectError {
+    failed(vendor, e)
+}
+
+async fn datto_connector(
+    client: datto_rmm_client::Client,
+    udf: u16,
+) -> Result<Arc<DattoConnector>, ConnectError> {
+    test_datto(&client).await?;
+    Ok(Arc::new(DattoConnector::new(client).psa_udf(udf)))
+}
+
+async fn asio_connector(
+    client: cw_asio_client::Client,
+    field: Option<&str>,
+) -> Result<Arc<AsioConnector>, ConnectError> {
+    test_asio(&client).await?;
+    let connector = AsioConnector::new(client);
+    let connector = match field {
+        Some(f) => connector
+            .with_psa_field(f)
+            .await
+            .map_err(|e| connector_failed(ASIO, e))?,
+        None => connector,
+    };
+    Ok(Arc::new(connector))
+}
+
+impl Connectors {
+    /// Connectors for the sandbox's fakes (Test Connection included).
+    pub async fn sandbox(sandbox: &Sandbox) -> Result<Self, ConnectError> {
+        let d = sandbox.datto_access();
+        let datto = datto_client(&d.base_url, &d.api_key, d.api_secret.into(), true)?;
+        let a = sandbox.asio_access();
+        let asio = asio_client(
+            Some(&a.base_url),
+            &a.client_id,
+            a.client_secret.into(),
+            true,
+        )?;
+        Ok(Self {
+            datto: Some(
+                datto_connector(datto, datto_rmm_client::connector::DEFAULT_PSA_UDF).await?,
+            ),
+            asio: Some(asio_connector(asio, Some(SANDBOX_ASIO_PSA_FIELD)).await?),
+        })
+    }
+
+    /// Connectors for the configured real vendors (Test Connection included).
+    pub async fn from_config(config: &VendorConfig) -> Result<Self, ConnectError> {
+        let mut out = Self::default();
+        if let Some(DattoConfig {
+            api_url,
+            api_key,
+            api_secret,
+            psa_udf,
+        }) = &config.datto
+        {
+            let client = datto_client(api_url, api_key, api_secret.clone(), false)?;
+            out.datto = Some(datto_connector(client, *psa_udf).await?);
+        }
+        if let Some(AsioConfig {
+            base_url,
+            client_id,
+            client_secret,
+            psa_field,
+        }) = &config.asio
+        {
+            let client = asio_client(base_url.as_deref(), client_id, client_secret.clone(), false)?;
+            out.asio = Some(asio_connector(client, psa_field.as_deref()).await?);
+        }
+        Ok(out)
+    }
+}
