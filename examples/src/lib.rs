@@ -1,6 +1,7 @@
 //! Plumbing shared by the psa-rmm example binaries: configuration from the environment, connectors for
 //! the sandbox or real vendors, demo settings, scoring and terminal output.
 
+pub mod callback;
 pub mod config;
 pub mod connect;
 pub mod score;
