@@ -39,11 +39,14 @@ pub fn setup_book() -> MappingBook {
     book
 }
 
-/// The ticket rule: one ticket per alert on the service board, priority by severity, internal notes.
+/// The ticket rule: one ticket per alert on `board`, type "Alert", priority by severity, internal notes,
+/// status "New" on open and "Closed" when the alert resolves.
 pub fn ticket_rule(board: &str) -> TicketRule {
     let mut rule = TicketRule::new("RMM alerts", "Closed");
     rule.grouping = Grouping::PerAlert;
     rule.board = Some(board.to_owned());
+    rule.service_type = Some("Alert".to_owned());
+    rule.subtype = Some("Alert - General".to_owned());
     rule.status_on_open = Some("New".to_owned());
     rule.source = Some("RMM".to_owned());
     rule.note_visibility = NoteVisibility::Internal;
@@ -55,7 +58,7 @@ pub fn ticket_rule(board: &str) -> TicketRule {
     .into_iter()
     .map(|(s, p)| (s, p.to_owned()))
     .collect();
-    rule.default_priority = Some("Priority 4 - Schedule Maintenance".to_owned());
+    rule.default_priority = Some("Priority 4 - Low".to_owned());
     rule
 }
 
