@@ -9,7 +9,7 @@ use psa_rmm_core::http::{
 };
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 use url::Url;
 
@@ -216,6 +216,7 @@ impl ClientBuilder {
                 http,
                 auth,
                 get_with_body: AtomicBool::new(false),
+                heartbeat_style: AtomicUsize::new(0),
             }),
         })
     }
@@ -237,6 +238,8 @@ struct Inner {
     auth: Arc<AsioAuth>,
     /// Set once the tenant refused POST on the v2 device list (some tenants want GET with a body).
     get_with_body: AtomicBool,
+    /// Index into the heartbeat `resourceType` spellings of the one this tenant last accepted.
+    heartbeat_style: AtomicUsize,
 }
 
 impl std::fmt::Debug for Client {
@@ -352,6 +355,14 @@ impl Client {
 
     pub(crate) fn remember_device_list_get(&self) {
         self.inner.get_with_body.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn heartbeat_style(&self) -> usize {
+        self.inner.heartbeat_style.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn remember_heartbeat_style(&self, index: usize) {
+        self.inner.heartbeat_style.store(index, Ordering::Relaxed);
     }
 
     /// Whether `url` points at the API's own origin (a `Link` elsewhere would receive the bearer token).

@@ -109,3 +109,22 @@ fn heartbeat_pascal_case_and_task_results_capitals_decode() {
             .unwrap();
     assert!(r.result[0].execution_time.is_some());
 }
+
+#[test]
+fn ticket_extended_attribute_values_are_a_union() {
+    let t: Ticket = serde_json::from_value(json!({"extendedAttributes": [
+        {"id": "a", "value": "text"}, {"id": "b", "value": true}, {"id": "c", "value": 42},
+        {"id": "d", "value": "2025-01-01T00:00:00Z"}
+    ]}))
+    .unwrap();
+    assert_eq!(t.extended_attributes.len(), 4);
+    assert_eq!(t.extended_attributes[1].value, json!(true));
+    assert_eq!(t.extended_attributes[2].value, json!(42));
+}
+
+#[test]
+fn due_dates_go_out_as_mm_dd_yyyy() {
+    let t = NewTicket::new("s", "d", "b", "src")
+        .with_due_date(chrono::NaiveDate::from_ymd_opt(2026, 3, 7).unwrap());
+    assert_eq!(serde_json::to_value(&t).unwrap()["dueDate"], "03/07/2026");
+}

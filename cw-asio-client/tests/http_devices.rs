@@ -373,3 +373,97 @@ async fn legacy_v1_list_and_detail() {
     let detail = c.devices().detail_v1(&EndpointId::new("e1")).await.unwrap();
     assert!(detail.baseboard.is_some());
 }
+
+#[tokio::test]
+async fn heartbeat_tries_each_resource_type_and_remembers_the_one_that_works() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    const HB: &str = "/api/platform/v2/device/endpoints/heartbeat";
+    let companies = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(HB)
+                .query_param("resourceType", "companies");
+            then.status(400)
+                .json_body(json!({"code": "bad_request", "message": "Invalid Resource Type"}));
+        })
+        .await;
+    let endpoints = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(HB)
+                .query_param("resourceType", "endpoints");
+            then.status(403)
+                .json_body(json!({"code": "forbidden", "message": "Forbidden"}));
+        })
+        .await;
+    let clients = server
+        .mock_async(|when, then| {
+            when.method(GET).path(HB).query_param("resourceType", "clients");
+            then.status(200).json_body(json!({"status": "successful", "successfulRecords": [
+                {"clientID": "c1", "siteID": "s1", "endpoints": [{"EndpointID": "e1", "DcDateTimeUTC": "2025-11-28T05:16:43.565Z", "Availability": true}]}
+            ], "failedRecords": []}));
+        })
+        .await;
+    let c = client(&server);
+    let ids: Vec<CompanyId> = (1..=6).map(|i| CompanyId::new(format!("c{i}"))).collect();
+    let hb = c.devices().heartbeat(&ids).await.unwrap();
+    assert_eq!(
+        hb.successful_records.len(),
+        2,
+        "6 companies go out as 4 + 2"
+    );
+    assert_eq!(hb.status.as_deref(), Some("successful"));
+    assert_eq!(
+        hb.successful_records[0].endpoints[0].availability,
+        Some(true)
+    );
+    companies.assert_calls_async(1).await;
+    endpoints.assert_calls_async(1).await;
+    clients.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn install_token_sends_company_id_not_client_id() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    let m = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/platform/v1/device/token")
+                .json_body(json!({"companyID": "c1", "siteID": "s1"}));
+            then.status(200)
+                .json_body(json!("f4b2990c-075a-4132-967c-2fa3431e89df"));
+        })
+        .await;
+    let c = client(&server);
+    let t = c
+        .devices()
+        .install_token(&CompanyId::new("c1"), &SiteId::new("s1"))
+        .await
+        .unwrap();
+    assert_eq!(t, "f4b2990c-075a-4132-967c-2fa3431e89df");
+    m.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn endpoints_sharing_a_friendly_name_are_both_kept() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(LIST);
+            then.status(200).json_body(json!({"platform": [{"companyID": "c1", "siteID": "s1", "endpoints": [
+                {"endpointID": "e1", "friendlyName": "RECEPTION"}, {"endpointID": "e2", "friendlyName": "RECEPTION"}
+            ]}]}));
+        })
+        .await;
+    let c = client(&server);
+    let got = c
+        .devices()
+        .list(EndpointCategory::All, ResourceType::Company, ["c1"])
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 2, "the endpoint id is the key, not the name");
+}

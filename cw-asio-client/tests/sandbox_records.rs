@@ -380,3 +380,41 @@ async fn a_generated_tenant_scans_completely() {
     }
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn heartbeat_and_install_token_against_the_fake() {
+    let sandbox = sandbox(tenant(6, 5), AsioOptions::default(), 1.0).await;
+    let client = client(&sandbox, None);
+    let ids: Vec<CompanyId> = sandbox
+        .asio_control()
+        .unwrap()
+        .company_ids()
+        .into_iter()
+        .map(CompanyId::new)
+        .collect();
+    let hb = client.devices().heartbeat(&ids).await.unwrap();
+    let online: usize = hb
+        .successful_records
+        .iter()
+        .map(|g| g.endpoints.len())
+        .sum();
+    assert_eq!(online, 30);
+    assert_eq!(
+        sandbox.log().count(
+            Vendor::Asio,
+            Some("GET"),
+            "/api/platform/v2/device/endpoints/heartbeat"
+        ),
+        2,
+        "the fake takes `companies` first time, four at a time"
+    );
+    let dev = sandbox.tenant().rmm_devices[0].clone();
+    let (c, s) = (
+        CompanyId::new(dev.company.unwrap().id),
+        SiteId::new(dev.site.unwrap().id),
+    );
+    let t1 = client.devices().install_token(&c, &s).await.unwrap();
+    let t2 = client.devices().install_token(&c, &s).await.unwrap();
+    assert_eq!(t1, t2, "get-or-create");
+    sandbox.shutdown().await;
+}

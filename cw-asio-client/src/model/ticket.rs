@@ -2,7 +2,7 @@
 
 use super::ids::{CompanyId, EndpointId, LookupId, NoteId, SiteId, TicketId};
 use crate::de;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use psa_rmm_core::string_enum;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -238,6 +238,12 @@ impl NewTicket {
     /// Sets the priority.
     pub fn with_priority(mut self, priority: impl Into<LookupId>) -> Self {
         self.priority = Some(IdRef::new(priority));
+        self
+    }
+
+    /// Sets the due date in the API's `mm/dd/yyyy` form.
+    pub fn with_due_date(mut self, date: NaiveDate) -> Self {
+        self.due_date = Some(date.format("%m/%d/%Y").to_string());
         self
     }
 

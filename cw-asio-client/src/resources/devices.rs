@@ -6,8 +6,9 @@ use crate::client::{Client, Part, decode_or_default};
 use crate::convert::{self, ConvertError};
 use crate::error::{Error, Result};
 use crate::model::{
-    CompanyId, Endpoint, EndpointCategory, EndpointDetail, EndpointId, EndpointList,
-    EndpointListV1, EndpointsRequest, ResourceType, SiteId, SystemStateInfo,
+    CompanyId, DeviceTokenRequest, Endpoint, EndpointCategory, EndpointDetail, EndpointId,
+    EndpointList, EndpointListV1, EndpointsRequest, HeartbeatResponse, ResourceType, SiteId,
+    SystemStateInfo,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use psa_rmm_core::http::{Page, Request, paginate};
@@ -20,6 +21,10 @@ use url::Url;
 pub const MAX_FIELDS: usize = 15;
 /// Largest v2 page.
 pub const MAX_PAGE: u32 = 500;
+/// Companies per heartbeat call (the cap integrators use; the spec states none for this call).
+pub const HEARTBEAT_BATCH: usize = 4;
+/// `resourceType` spellings of the heartbeat call, most likely first.
+const HEARTBEAT_STYLES: [&str; 3] = ["companies", "endpoints", "clients"];
 const LIST_TEMPLATE: &str = "/api/platform/v2/device/categories/{category}/endpoints";
 
 /// One endpoint of a v2 list, with the category and the company and site of its group (needed for the
@@ -205,6 +210,92 @@ impl Devices {
         self.client
             .get_json("/api/platform/v1/device/endpoints/{endpointID}", url)
             .await
+    }
+
+    /// Online status of the agents of these companies (`GET .../endpoints/heartbeat`), asked four companies
+    /// at a time. The `resourceType` the API accepts has changed on live tenants (`endpoints` 403, `clients`
+    /// 400, `companies` fine), so each spelling is tried in turn on a 400 or 403 and the one that works is
+    /// remembered.
+    pub async fn heartbeat(&self, companies: &[CompanyId]) -> Result<HeartbeatResponse> {
+        let mut merged = HeartbeatResponse::default();
+        let mut seen = HashSet::new();
+        let ids: Vec<&CompanyId> = companies
+            .iter()
+            .filter(|c| seen.insert((*c).clone()))
+            .collect();
+        for chunk in ids.chunks(HEARTBEAT_BATCH) {
+            let resources: Vec<&str> = chunk.iter().map(|c| c.as_str()).collect();
+            let page = self.heartbeat_batch(&resources.join(",")).await?;
+            merged.successful_records.extend(page.successful_records);
+            merged.failed_records.extend(page.failed_records);
+        }
+        merged.status = Some(
+            match (
+                merged.successful_records.is_empty(),
+                merged.failed_records.is_empty(),
+            ) {
+                (_, true) => "successful",
+                (true, false) => "failed",
+                (false, false) => "partial_success",
+            }
+            .to_owned(),
+        );
+        Ok(merged)
+    }
+
+    async fn heartbeat_batch(&self, resources: &str) -> Result<HeartbeatResponse> {
+        let first = self.client.heartbeat_style();
+        let mut last_error = None;
+        for step in 0..HEARTBEAT_STYLES.len() {
+            let index = (first + step) % HEARTBEAT_STYLES.len();
+            let mut url = self
+                .client
+                .url_segments("/api/platform/v2/device/endpoints/heartbeat", &[])?;
+            url.query_pairs_mut()
+                .append_pair("resourceType", HEARTBEAT_STYLES[index])
+                .append_pair("resources", resources);
+            match self
+                .client
+                .send(Request::get(
+                    "/api/platform/v2/device/endpoints/heartbeat",
+                    url,
+                ))
+                .await
+            {
+                Ok(resp) => {
+                    self.client.remember_heartbeat_style(index);
+                    return decode_or_default(&resp);
+                }
+                Err(e)
+                    if matches!(
+                        e.status(),
+                        Some(StatusCode::BAD_REQUEST | StatusCode::FORBIDDEN)
+                    ) =>
+                {
+                    last_error = Some(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last_error
+            .unwrap_or_else(|| Error::InvalidInput("no heartbeat resourceType to try".into())))
+    }
+
+    /// The agent install token of a site (`POST /api/platform/v1/device/token`; get-or-create, so the same
+    /// site always gets the same token). Sent as `companyID`, which the live API wants instead of the
+    /// spec's `clientID`.
+    pub async fn install_token(&self, company: &CompanyId, site: &SiteId) -> Result<String> {
+        let url = self
+            .client
+            .url_segments("/api/platform/v1/device/token", &[])?;
+        let body = DeviceTokenRequest {
+            company_id: company.as_str().to_owned(),
+            site_id: site.as_str().to_owned(),
+        };
+        let req = Request::post("/api/platform/v1/device/token", url)
+            .json(&body)?
+            .idempotent(true);
+        crate::client::decode(&self.client.send(req).await?)
     }
 
     /// Last boot and logged-on users.

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use super::data::{EndpointRec, key, project};
@@ -34,6 +34,11 @@ pub(super) fn routes() -> Router<Shared> {
             "/api/platform/v2/device/endpoints/{id}/system-state-info",
             get(system_state),
         )
+        .route(
+            "/api/platform/v2/device/endpoints/heartbeat",
+            get(heartbeat),
+        )
+        .route("/api/platform/v1/device/token", post(install_token))
         .route("/api/platform/v1/device/endpoints", get(list_v1_partner))
         .route(
             "/api/platform/v1/device/clients/{company}/endpoints",
@@ -465,4 +470,131 @@ async fn groups_of(
         .map(|g| g.json["id"].clone())
         .collect();
     json_response(StatusCode::OK, Value::Array(ids))
+}
+
+/// Live tenants answered 403 to `endpoints` and 400 to `clients`; `companies` works.
+async fn heartbeat(State(asio): State<Shared>, headers: HeaderMap, Query(q): Params) -> Response {
+    if let Some(r) = check(&asio, &headers, "endpoints", Some("platform.agent.read")) {
+        return r;
+    }
+    match q
+        .get("resourceType")
+        .map(|t| t.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("companies") => {}
+        Some("endpoints") => return code_error(StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+        _ => {
+            return code_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "Invalid Resource Type",
+            );
+        }
+    }
+    let ids: Vec<String> = q
+        .get("resources")
+        .map(|r| {
+            r.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if ids.is_empty() || ids.len() > 4 {
+        return code_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "1 to 4 resources are allowed",
+        );
+    }
+    let data = asio.data();
+    let mut ok: Vec<Value> = Vec::new();
+    let mut failed: Vec<Value> = Vec::new();
+    for id in &ids {
+        let mine: Vec<(usize, &EndpointRec)> = data
+            .endpoints
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| key(&e.company_id) == key(id))
+            .collect();
+        if mine.is_empty() {
+            failed.push(json!({"resourceType": "Company", "resource": id, "error": "Not Found"}));
+            continue;
+        }
+        for (n, e) in mine {
+            let same = ok.last().is_some_and(|g: &Value| {
+                g["clientID"].as_str() == Some(e.company_id.as_str())
+                    && g["siteID"].as_str() == Some(e.site_id.as_str())
+            });
+            if !same {
+                ok.push(json!({"clientID": e.company_id, "siteID": e.site_id, "endpoints": []}));
+            }
+            if let Some(Value::Array(eps)) = ok.last_mut().and_then(|g| g.get_mut("endpoints")) {
+                eps.push(json!({"EndpointID": e.id, "DcDateTimeUTC": e.full["modifiedAt"], "Availability": n % 5 != 0}));
+            }
+        }
+    }
+    let status = match (ok.is_empty(), failed.is_empty()) {
+        (_, true) => "successful",
+        (true, false) => "failed",
+        (false, false) => "partial_success",
+    };
+    json_response(
+        StatusCode::OK,
+        json!({"status": status, "successfulRecords": ok, "failedRecords": failed}),
+    )
+}
+
+/// Get-or-create: the same site always gets the same token. The spec's `clientID` is refused, as live.
+async fn install_token(State(asio): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = check(&asio, &headers, "endpoints", Some("platform.devices.read")) {
+        return r;
+    }
+    let Ok(Value::Object(req)) = serde_json::from_slice::<Value>(&body) else {
+        return code_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "a JSON body is required",
+        );
+    };
+    if req.contains_key("clientID") {
+        return code_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "ErrClientIDNotAllowed",
+        );
+    }
+    let (Some(company), Some(site)) = (
+        req.get("companyID").and_then(Value::as_str),
+        req.get("siteID").and_then(Value::as_str),
+    ) else {
+        return code_error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "companyID and siteID are required",
+        );
+    };
+    let mut data = asio.data();
+    let known = data.sites.iter().any(|s| {
+        key(&s.company_id) == key(company)
+            && s.json["id"].as_str().is_some_and(|id| key(id) == key(site))
+    });
+    if !known {
+        return code_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "site not found for company",
+        );
+    }
+    let slot = (key(company), key(site));
+    let token = match data.install_tokens.get(&slot) {
+        Some(t) => t.clone(),
+        None => {
+            let t = data.rng.uuid();
+            data.install_tokens.insert(slot, t.clone());
+            t
+        }
+    };
+    json_response(StatusCode::OK, json!(token))
 }
