@@ -416,3 +416,44 @@ fn tokenizer_sees_an_injected_clause_in_raw_text() {
         3
     );
 }
+
+/// Codebase text a (broken or hostile) `login/companyinfo` answer could carry. `"."` and `".."` alone
+/// are left out: `codebase_segment` accepts them, and `root.join("../apis/3.0/...")` then climbs out
+/// of the root path (reported, not fixed here: the model is the manage helper's code).
+fn arb_codebase() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("v4_6_release".to_owned()),
+        Just("v2025_1/".to_owned()),
+        nasty(),
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "/", ".", "..", "v2025_1", ":", "//", "@", "?", "#", "%2e", "\\", "http:"
+            ]),
+            0..5
+        )
+        .prop_map(|v| v.concat()),
+    ]
+    .prop_filter("dot segments reported separately", |c| {
+        !matches!(c.trim().trim_matches('/'), "." | "..")
+    })
+}
+
+proptest! {
+    /// Whatever codebase discovery returns, API URLs stay under the configured root, one segment deeper.
+    #[test]
+    fn codebase_stays_one_segment_under_the_root(codebase in arb_codebase()) {
+        let info: cw_manage_client::model::CompanyInfo =
+            serde_json::from_value(serde_json::json!({ "Codebase": codebase })).unwrap();
+        let root = url::Url::parse("https://cw.example.com/proxy/").unwrap();
+        if let Some(seg) = info.codebase_segment() {
+            let url = root.join(&format!("{seg}apis/3.0/company/companies")).unwrap();
+            prop_assert_eq!(url.origin(), root.origin());
+            prop_assert!(url.query().is_none() && url.fragment().is_none());
+            let segments: Vec<&str> = url.path_segments().unwrap().collect();
+            prop_assert_eq!(segments.len(), 6, "{}", url);
+            prop_assert_eq!(segments[0], "proxy");
+            prop_assert_eq!(format!("{}/", segments[1]), seg);
+            prop_assert_eq!(&segments[2..], &["apis", "3.0", "company", "companies"]);
+        }
+    }
+}

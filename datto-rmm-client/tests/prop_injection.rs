@@ -82,6 +82,8 @@ struct Harness {
     server: MockServer,
     client: Client,
     seen: Seen,
+    /// Calls that reached the server: guards against a property that passes because every call failed.
+    sent: std::cell::Cell<usize>,
 }
 
 fn harness() -> Harness {
@@ -126,6 +128,7 @@ fn harness() -> Harness {
         server,
         client,
         seen,
+        sent: std::cell::Cell::new(0),
     }
 }
 
@@ -143,6 +146,7 @@ impl Harness {
         if outcome.is_err() && seen.is_empty() {
             return Ok(());
         }
+        self.sent.set(self.sent.get() + 1);
         prop_assert_eq!(seen.len(), 1, "requests: {:?}", seen);
         let (path, query) = &seen[0];
         prop_assert_eq!(query, &None, "a query was added: {:?}", path);
@@ -192,5 +196,11 @@ fn uids_stay_one_path_segment() {
             Ok(())
         })
         .unwrap();
+    // 96 cases of 5 calls; only the UDF write may be refused before sending (values over 255 characters).
+    assert!(
+        h.sent.get() >= 400,
+        "only {} calls reached the server",
+        h.sent.get()
+    );
     drop(h.server);
 }
