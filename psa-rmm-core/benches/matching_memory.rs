@@ -1,4 +1,4 @@
-//! Peak memory and decision mix of one 100k x 100k device matching run and one 10k x 10k company run
+//! Peak memory and decision mix of one 100k x 100k device matching run (or the size given as argument) and one 10k x 10k company run
 //! (reads VmHWM from /proc/self/status; Linux only).
 
 mod support;
@@ -56,7 +56,11 @@ fn mix<T>(decisions: impl Iterator<Item = Decision<T>>) -> [usize; 5] {
 fn main() {
     let policy = MatchPolicy::default();
     let book = MappingBook::new();
-    let fleet = support::fleet(100_000, 2_000, 7);
+    // An optional numeric argument scales the run down (e.g. for callgrind); cargo passes `--bench` too.
+    let devices = std::env::args()
+        .find_map(|a| a.parse::<usize>().ok())
+        .unwrap_or(100_000);
+    let fleet = support::fleet(devices, devices / 50, 7);
     println!(
         "inputs: {} RMM devices, {} PSA configurations",
         fleet.rmm.len(),

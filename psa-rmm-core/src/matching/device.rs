@@ -3,11 +3,8 @@
 //! a possible move or reactivation instead of leaving the device to be created again.
 
 use super::hash::FxMap;
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
-use super::decision::rank;
 use super::keys::{
     HOSTNAME, Index, Keys, MAC, NO_COMPANY, SERIAL, STRONG, VIRTUAL_MAC, VIRTUAL_SERIAL,
 };
@@ -99,46 +96,54 @@ pub fn match_devices(
     let run = Run::new(rmm, &index, book, policy);
     let sticky = run.sticky_links(&order);
     let mut held: FxMap<u32, usize> = FxMap::default();
-    for (i, s) in &sticky {
-        if let Sticky::Link { slot: Some(j), .. } = s {
-            held.insert(*j, *i);
+    for (i, s) in sticky.iter().enumerate() {
+        if let Some(Sticky::Link { slot: Some(j), .. }) = s {
+            held.insert(*j, i);
         }
     }
+    let mut hits = Vec::new();
     let mut results: Vec<(usize, Outcome)> = order
         .iter()
         .map(|&i| {
-            let outcome = match sticky.get(&i) {
+            let outcome = match &sticky[i] {
                 Some(s) => s.outcome(),
-                None => run.by_keys(i, &keys[i], scope, &held),
+                None => run.by_keys(i, &keys[i], scope, &held, &mut hits),
             };
             (i, outcome)
         })
         .collect();
-    resolve_contention(&mut results, rmm);
+    run.resolve_contention(&mut results);
     results
         .into_iter()
-        .map(|(i, mut o)| {
-            if o.decision.linked().is_some() {
-                o.moves.clear();
-                o.reactivations.clear();
-            }
+        .map(|(i, o)| {
+            let linked = o.decision.linked().is_some();
+            let report = |hits: &[(u32, u8)]| {
+                if linked {
+                    Vec::new()
+                } else {
+                    run.candidates(hits)
+                }
+            };
             DeviceMatch {
                 device: rmm[i].external.clone(),
+                possible_move: report(&o.moves),
+                possible_reactivation: report(&o.reactivations),
                 decision: o.decision,
-                possible_move: o.moves,
-                possible_reactivation: o.reactivations,
             }
         })
         .collect()
 }
 
-/// A decision in the making; `slot` is the configuration a provisional key-based link points at.
+/// A decision in the making. Hits are (configuration slot, agreeing keys), best first; they become
+/// candidates only when shown, so the common case allocates little.
 struct Outcome {
     decision: Decision<ExternalRef>,
+    /// The configuration a key-based link points at (one-to-one check).
     slot: Option<u32>,
-    candidates: Vec<Candidate<ExternalRef>>,
-    moves: Vec<Candidate<ExternalRef>>,
-    reactivations: Vec<Candidate<ExternalRef>>,
+    /// Candidates worth showing if the link is withdrawn.
+    shown: Vec<(u32, u8)>,
+    moves: Vec<(u32, u8)>,
+    reactivations: Vec<(u32, u8)>,
 }
 
 impl Outcome {
@@ -146,7 +151,7 @@ impl Outcome {
         Self {
             decision,
             slot: None,
-            candidates: Vec::new(),
+            shown: Vec::new(),
             moves: Vec::new(),
             reactivations: Vec::new(),
         }
@@ -226,17 +231,26 @@ impl<'a> Run<'a> {
             by_linked_id: FxMap::default(),
             ignored: FxMap::default(),
         };
+        // Each lookup is built only when something can use it: most runs have no book links, and the RMM
+        // may not store PSA ids.
+        let book_links = book.device_links().next().is_some();
+        let rmm_links = rmm.iter().any(|d| d.linked_id.is_some());
+        let ignores = book.ignore_rules().next().is_some();
         for (j, c) in index.configs.iter().enumerate() {
             let j = u32::try_from(j).unwrap_or(u32::MAX);
-            run.by_ref.insert(&c.device.external, j);
-            run.by_id
-                .entry(c.device.external.id.as_str())
-                .or_default()
-                .push(j);
+            if book_links {
+                run.by_ref.insert(&c.device.external, j);
+            }
+            if rmm_links {
+                run.by_id
+                    .entry(c.device.external.id.as_str())
+                    .or_default()
+                    .push(j);
+            }
             if let Some(l) = c.device.linked_id.as_deref() {
                 run.by_linked_id.entry(l).or_default().push(j);
             }
-            if let Some(rule) = book.device_ignore(c.device) {
+            if ignores && let Some(rule) = book.device_ignore(c.device) {
                 run.ignored.insert(j, rule.target.clone());
             }
         }
@@ -245,14 +259,15 @@ impl<'a> Run<'a> {
 
     /// Ignore rules and stored links, for the devices they decide (keyed by device slot). Book links come
     /// before `linked_id` fields; a configuration claimed twice by fields is contended.
-    fn sticky_links(&self, order: &[usize]) -> BTreeMap<usize, Sticky> {
-        let mut out = BTreeMap::new();
+    fn sticky_links(&self, order: &[usize]) -> Vec<Option<Sticky>> {
+        let mut out: Vec<Option<Sticky>> = Vec::new();
+        out.resize_with(self.rmm.len(), || None);
         let mut claimed: FxMap<u32, Vec<usize>> = FxMap::default();
         let mut field_links: Vec<(usize, Vec<u32>)> = Vec::new();
         for &i in order {
             let d = &self.rmm[i];
             if let Some(rule) = self.book.device_ignore(d) {
-                out.insert(i, Sticky::Ignored(rule.target.clone()));
+                out[i] = Some(Sticky::Ignored(rule.target.clone()));
             } else if let Some(link) = self.book.device_link(&d.external)
                 && (link.origin.is_manual() || self.by_ref.contains_key(&link.psa))
             {
@@ -265,14 +280,11 @@ impl<'a> Run<'a> {
                 if let Some(j) = slot {
                     claimed.entry(j).or_default().push(i);
                 }
-                out.insert(
-                    i,
-                    Sticky::Link {
-                        target: link.psa.clone(),
-                        slot,
-                        evidence,
-                    },
-                );
+                out[i] = Some(Sticky::Link {
+                    target: link.psa.clone(),
+                    slot,
+                    evidence,
+                });
             } else {
                 let mut slots: Vec<u32> = self.field_link_slots(d);
                 slots.retain(|j| {
@@ -320,7 +332,7 @@ impl<'a> Run<'a> {
             } else {
                 Sticky::Several(targets)
             };
-            out.insert(i, sticky);
+            out[i] = Some(sticky);
         }
         out
     }
@@ -349,6 +361,7 @@ impl<'a> Run<'a> {
         keys: &Keys,
         scope: &CompanyScope,
         held: &FxMap<u32, usize>,
+        hits: &mut Vec<(u32, u8)>,
     ) -> Outcome {
         let Some(company) = scope.psa_company(&self.rmm[i]) else {
             return Outcome::of(Decision::Ignored {
@@ -362,110 +375,158 @@ impl<'a> Run<'a> {
             .copied()
             .unwrap_or(NO_COMPANY);
         let mut out = Outcome::of(Decision::Unmatched);
-        let mut held_hits: Vec<(Candidate<ExternalRef>, usize)> = Vec::new();
+        let mut candidates: Vec<(u32, u8)> = Vec::new();
+        let mut held_hits: Vec<((u32, u8), usize)> = Vec::new();
         let mut ignored_hit: Option<&IgnoreTarget> = None;
-        for (j, flags) in self.index.hits(keys, cid) {
+        self.index.hits(keys, cid, hits);
+        for &(j, flags) in hits.iter() {
             let config = &self.index.configs[j as usize];
             let strong = flags & STRONG != 0;
-            let candidate = Candidate {
-                target: config.device.external.clone(),
-                confidence: self.confidence(flags),
-                evidence: evidence(flags),
-            };
             if let Some(rule) = self.ignored.get(&j) {
                 if strong && ignored_hit.is_none_or(|r| rule < r) {
                     ignored_hit = Some(rule);
                 }
             } else if let Some(&h) = held.get(&j).filter(|h| **h != i) {
                 if strong {
-                    held_hits.push((candidate, h));
+                    held_hits.push(((j, flags), h));
                 }
             } else if !config.device.active {
                 if strong {
-                    out.reactivations.push(candidate);
+                    out.reactivations.push((j, flags));
                 }
             } else if config.company != cid {
                 if strong {
-                    out.moves.push(candidate);
+                    out.moves.push((j, flags));
                 }
             } else {
-                out.candidates.push(candidate);
+                candidates.push((j, flags));
             }
         }
-        rank(&mut out.candidates);
-        rank(&mut out.moves);
-        rank(&mut out.reactivations);
-        out.decision = self.decide(&out.candidates, held_hits, ignored_hit);
-        out.slot = out
-            .decision
-            .linked()
-            .and_then(|t| self.by_ref.get(t).copied());
-        out.candidates
-            .retain(|c| c.confidence >= self.policy.suggest);
-        out.candidates.truncate(self.policy.max_suggestions);
+        self.rank(&mut candidates);
+        self.rank(&mut out.moves);
+        self.rank(&mut out.reactivations);
+        (out.decision, out.slot) = self.decide(&candidates, held_hits, ignored_hit);
+        out.shown = self.shown(&candidates);
         out
     }
 
+    /// Best first: confidence descending, then configuration reference, so ties never depend on input order.
+    fn rank(&self, hits: &mut [(u32, u8)]) {
+        if hits.len() > 1 {
+            hits.sort_by(|a, b| self.order(*a, *b));
+        }
+    }
+
+    fn order(&self, a: (u32, u8), b: (u32, u8)) -> std::cmp::Ordering {
+        self.confidence(b.1)
+            .total_cmp(&self.confidence(a.1))
+            .then_with(|| self.config(a.0).external.cmp(&self.config(b.0).external))
+    }
+
+    fn config(&self, slot: u32) -> &Device {
+        self.index.configs[slot as usize].device
+    }
+
+    /// Ranked hits at or above the suggestion threshold, at most `max_suggestions`.
+    fn shown(&self, ranked: &[(u32, u8)]) -> Vec<(u32, u8)> {
+        ranked
+            .iter()
+            .copied()
+            .filter(|(_, f)| self.confidence(*f) >= self.policy.suggest)
+            .take(self.policy.max_suggestions)
+            .collect()
+    }
+
+    fn candidate(&self, (slot, flags): (u32, u8)) -> Candidate<ExternalRef> {
+        Candidate {
+            target: self.config(slot).external.clone(),
+            confidence: self.confidence(flags),
+            evidence: evidence(flags),
+        }
+    }
+
+    fn candidates(&self, hits: &[(u32, u8)]) -> Vec<Candidate<ExternalRef>> {
+        hits.iter().map(|h| self.candidate(*h)).collect()
+    }
+
+    /// The decision over ranked in-scope hits, and the slot of a key-based link.
     fn decide(
         &self,
-        candidates: &[Candidate<ExternalRef>],
-        mut held_hits: Vec<(Candidate<ExternalRef>, usize)>,
+        ranked: &[(u32, u8)],
+        mut held_hits: Vec<((u32, u8), usize)>,
         ignored_hit: Option<&IgnoreTarget>,
-    ) -> Decision<ExternalRef> {
+    ) -> (Decision<ExternalRef>, Option<u32>) {
         let p = self.policy;
-        let shown = || -> Vec<Candidate<ExternalRef>> {
-            candidates
-                .iter()
-                .filter(|c| c.confidence >= p.suggest)
-                .take(p.max_suggestions)
-                .cloned()
-                .collect()
-        };
-        if let Some(best) = candidates.first()
-            && best.confidence >= p.auto_link
+        if let Some(&(slot, flags)) = ranked.first()
+            && self.confidence(flags) >= p.auto_link
         {
-            let runner = candidates.get(1);
-            if runner.is_none_or(|r| best.confidence - r.confidence + 1e-9 >= p.min_margin) {
-                return Decision::Linked {
-                    target: best.target.clone(),
-                    confidence: best.confidence,
-                    evidence: best.evidence.clone(),
+            let best = self.confidence(flags);
+            let runner = ranked.get(1).map(|(_, f)| *f);
+            if runner.is_none_or(|r| best - self.confidence(r) + 1e-9 >= p.min_margin) {
+                let decision = Decision::Linked {
+                    target: self.config(slot).external.clone(),
+                    confidence: best,
+                    evidence: evidence(flags),
                 };
+                return (decision, Some(slot));
             }
-            let shares_key = runner.is_some_and(|r| r.evidence.first() == best.evidence.first());
-            return Decision::Ambiguous {
-                candidates: shown(),
-                reason: if shares_key {
-                    AmbiguityReason::KeyHitsSeveral
-                } else {
-                    AmbiguityReason::CloseCandidates
-                },
+            let shares_key = runner.is_some_and(|r| evidence(r).first() == evidence(flags).first());
+            let reason = if shares_key {
+                AmbiguityReason::KeyHitsSeveral
+            } else {
+                AmbiguityReason::CloseCandidates
             };
+            let candidates = self.candidates(&self.shown(ranked));
+            return (Decision::Ambiguous { candidates, reason }, None);
         }
         if !held_hits.is_empty() {
-            held_hits.sort_by(|a, b| {
-                b.0.confidence
-                    .total_cmp(&a.0.confidence)
-                    .then_with(|| a.0.target.cmp(&b.0.target))
-            });
+            held_hits.sort_by(|a, b| self.order(a.0, b.0));
             let holder = self.rmm[held_hits[0].1].external.clone();
-            return Decision::Ambiguous {
-                candidates: held_hits.into_iter().map(|(c, _)| c).collect(),
+            let decision = Decision::Ambiguous {
+                candidates: held_hits.iter().map(|(h, _)| self.candidate(*h)).collect(),
                 reason: AmbiguityReason::HeldByOtherDevice { holder },
             };
+            return (decision, None);
         }
         if let Some(target) = ignored_hit {
-            return Decision::Ignored {
-                reason: IgnoreReason::Rule {
-                    target: target.clone(),
-                },
+            let reason = IgnoreReason::Rule {
+                target: target.clone(),
             };
+            return (Decision::Ignored { reason }, None);
         }
-        let shown = shown();
+        let shown = self.shown(ranked);
         if shown.is_empty() {
-            Decision::Unmatched
+            (Decision::Unmatched, None)
         } else {
-            Decision::Suggested { candidates: shown }
+            let candidates = self.candidates(&shown);
+            (Decision::Suggested { candidates }, None)
+        }
+    }
+
+    /// One configuration, one device: when key-based links of several devices point at one configuration,
+    /// none of them is linked.
+    fn resolve_contention(&self, results: &mut [(usize, Outcome)]) {
+        let mut wanted: FxMap<u32, Vec<usize>> = FxMap::default();
+        for (pos, (_, o)) in results.iter().enumerate() {
+            if let Some(j) = o.slot {
+                wanted.entry(j).or_default().push(pos);
+            }
+        }
+        for positions in wanted.into_values().filter(|p| p.len() > 1) {
+            for &pos in &positions {
+                let mut with: Vec<ExternalRef> = positions
+                    .iter()
+                    .filter(|p| **p != pos)
+                    .map(|p| self.rmm[results[*p].0].external.clone())
+                    .collect();
+                with.sort();
+                let o = &mut results[pos].1;
+                o.decision = Decision::Ambiguous {
+                    candidates: self.candidates(&o.shown),
+                    reason: AmbiguityReason::Contended { with },
+                };
+                o.slot = None;
+            }
         }
     }
 
@@ -509,31 +570,4 @@ fn evidence(flags: u8) -> Vec<Evidence> {
     .filter(|(f, _)| flags & f != 0)
     .map(|(_, e)| e)
     .collect()
-}
-
-/// One configuration, one device: when key-based links of several devices point at one configuration, none
-/// of them is linked.
-fn resolve_contention(results: &mut [(usize, Outcome)], rmm: &[Device]) {
-    let mut wanted: FxMap<u32, Vec<usize>> = FxMap::default();
-    for (pos, (_, o)) in results.iter().enumerate() {
-        if let Some(j) = o.slot {
-            wanted.entry(j).or_default().push(pos);
-        }
-    }
-    for positions in wanted.into_values().filter(|p| p.len() > 1) {
-        for &pos in &positions {
-            let mut with: Vec<ExternalRef> = positions
-                .iter()
-                .filter(|p| **p != pos)
-                .map(|p| rmm[results[*p].0].external.clone())
-                .collect();
-            with.sort();
-            let o = &mut results[pos].1;
-            o.decision = Decision::Ambiguous {
-                candidates: std::mem::take(&mut o.candidates),
-                reason: AmbiguityReason::Contended { with },
-            };
-            o.slot = None;
-        }
-    }
 }

@@ -105,13 +105,14 @@ impl FuzzyIndex {
             }
         }
         let shared = |j: &u32| counts.get(*j as usize).copied().unwrap_or(0);
-        touched.sort_unstable_by(|a, b| shared(b).cmp(&shared(a)).then(a.cmp(b)));
-        let picked: Vec<u32> = touched
-            .iter()
-            .copied()
-            .filter(|j| shared(j) >= 2)
-            .take(k)
-            .collect();
+        // One shared trigram is noise; of the rest only the best `k` are scored, so select, then sort those.
+        let mut picked: Vec<u32> = touched.iter().copied().filter(|j| shared(j) >= 2).collect();
+        let best_first = |a: &u32, b: &u32| shared(b).cmp(&shared(a)).then(a.cmp(b));
+        if k > 0 && picked.len() > k {
+            picked.select_nth_unstable_by(k - 1, best_first);
+        }
+        picked.truncate(k);
+        picked.sort_unstable_by(best_first);
         for j in &touched {
             if let Some(c) = counts.get_mut(*j as usize) {
                 *c = 0;

@@ -33,9 +33,48 @@ pub(crate) struct Keys {
     /// Folded manufacturer id, to scope serials.
     pub maker: Option<u32>,
     /// MAC ids and whether each is physical (false: hypervisor OUI).
-    pub macs: Vec<(u32, bool)>,
+    pub macs: MacSet,
     /// Short host name id, placeholders removed.
     pub hostname: Option<u32>,
+}
+
+/// The MAC ids of one record: the first three inline, since most machines have one to three adapters and a
+/// run holds hundreds of thousands of records.
+#[derive(Debug, Default)]
+pub(crate) struct MacSet {
+    inline: [(u32, bool); 3],
+    len: u8,
+    spill: Vec<(u32, bool)>,
+}
+
+impl MacSet {
+    fn push(&mut self, mac: (u32, bool)) {
+        match self.inline.get_mut(usize::from(self.len)) {
+            Some(slot) => {
+                *slot = mac;
+                self.len += 1;
+            }
+            None => self.spill.push(mac),
+        }
+    }
+
+    /// (MAC id, physical) pairs.
+    pub fn iter(&self) -> impl Iterator<Item = &(u32, bool)> {
+        self.inline[..usize::from(self.len)]
+            .iter()
+            .chain(&self.spill)
+    }
+
+    fn retain(&mut self, keep: impl Fn(&(u32, bool)) -> bool) {
+        if self.iter().all(&keep) {
+            return;
+        }
+        let kept: Vec<(u32, bool)> = self.iter().copied().filter(|m| keep(m)).collect();
+        *self = Self::default();
+        for mac in kept {
+            self.push(mac);
+        }
+    }
 }
 
 /// Gives every distinct value a dense number, so indexes are arrays and keys compare as integers.
@@ -57,6 +96,16 @@ impl<K: std::hash::Hash + Eq> Interner<K> {
 
     fn len(&self) -> usize {
         self.ids.len()
+    }
+}
+
+impl Interner<String> {
+    /// Like `id`, without allocating when the value is known already (the common case on the second side).
+    fn id_str(&mut self, key: &str) -> u32 {
+        match self.ids.get(key) {
+            Some(id) => *id,
+            None => self.id(key.to_owned()),
+        }
     }
 }
 
@@ -90,10 +139,10 @@ impl KeyMaker {
                     SerialClass::Virtual(_) => false,
                     SerialClass::Placeholder => return None,
                 };
-                Some((self.serials.id(s.key().to_owned()), strong))
+                Some((self.serials.id_str(s.key()), strong))
             });
         let physical_machine = device.virtual_machine == Some(false);
-        let mut macs: Vec<(u32, bool)> = Vec::new();
+        let mut macs = MacSet::default();
         for field in &device.mac_addresses {
             for mac in parse_mac_list(field).0 {
                 let strong = match mac.class() {
@@ -113,7 +162,7 @@ impl KeyMaker {
             .as_deref()
             .and_then(Hostname::parse)
             .filter(|h| !h.is_placeholder())
-            .map(|h| self.hostnames.id(h.key().to_owned()));
+            .map(|h| self.hostnames.id_str(h.key()));
         let maker = device
             .manufacturer
             .as_deref()
@@ -327,8 +376,9 @@ impl<'a> Index<'a> {
     /// Every configuration sharing a key with `keys`, with the keys that agree (bit set of the constants
     /// above). Serial and MAC hits are tenant-wide; host names only inside `company`. Serial vetoes and
     /// manufacturer scope already applied. Sorted by configuration slot.
-    pub fn hits(&self, keys: &Keys, company: u32) -> Vec<(u32, u8)> {
-        let mut hits: Vec<(u32, u8)> = Vec::new();
+    /// `hits` is cleared first (a buffer reused across devices).
+    pub fn hits(&self, keys: &Keys, company: u32, hits: &mut Vec<(u32, u8)>) {
+        hits.clear();
         let mut add = |j: u32, flag: u8| match hits.iter_mut().find(|(k, _)| *k == j) {
             Some((_, f)) => *f |= flag,
             None => hits.push((j, flag)),
@@ -342,7 +392,7 @@ impl<'a> Index<'a> {
                 }
             }
         }
-        for &(m, strong) in &keys.macs {
+        for &(m, strong) in keys.macs.iter() {
             for &(_, j) in self.macs.get(m) {
                 let other_strong = self.configs[j as usize]
                     .keys
@@ -369,7 +419,6 @@ impl<'a> Index<'a> {
         // Different serials of the same class: a different machine, whatever else agrees (a dock's MAC).
         hits.retain(|(j, _)| !serial_veto(keys, &self.configs[*j as usize].keys));
         hits.sort_unstable_by_key(|(j, _)| *j);
-        hits
     }
 }
 
@@ -393,7 +442,7 @@ fn scrub_junk(
             if let Some((s, _)) = keys.serial {
                 serials.add(s, *company);
             }
-            for (m, _) in &keys.macs {
+            for (m, _) in keys.macs.iter() {
                 macs.add(*m, *company);
             }
         }

@@ -40,10 +40,12 @@ impl DeviceOverlap {
             }
         }
         let mut overlap = Self::default();
+        let mut hits = Vec::new();
         for (device, keys) in rmm.iter().zip(&keys) {
             let mut company: Option<u32> = None;
             let mut unique = true;
-            for (j, flags) in index.hits(keys, NO_COMPANY) {
+            index.hits(keys, NO_COMPANY, &mut hits);
+            for &(j, flags) in &hits {
                 let config = &index.configs[j as usize];
                 if flags & STRONG == 0 || !config.device.active || config.company == NO_COMPANY {
                     continue;
