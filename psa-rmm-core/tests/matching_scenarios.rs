@@ -155,6 +155,29 @@ fn serial_seen_on_many_devices_across_companies_is_demoted() {
 }
 
 #[test]
+fn serial_that_repeats_the_model_is_no_key() {
+    let with_model = |mut d: Device| {
+        d.model = Some("OptiPlex 7050".into());
+        d
+    };
+    let rmm = [with_model(dev(
+        "d1",
+        "s1",
+        "PC1",
+        Some("optiplex  7050"),
+        &[],
+    ))];
+    let psa = [with_model(cfg(
+        "k1",
+        "c1",
+        "PC9",
+        Some("OPTIPLEX 7050"),
+        &[],
+    ))];
+    assert_eq!(run(&rmm, &psa)[0].decision, Decision::Unmatched);
+}
+
+#[test]
 fn docking_station_mac_moving_between_laptops_does_not_merge_them() {
     let dock = "3C-52-82-AA-BB-01";
     let rmm = [

@@ -109,30 +109,53 @@ impl Interner<String> {
     }
 }
 
-/// Extracts keys, interning their values across both sides.
-struct KeyMaker {
+/// Extracts keys, interning their values across both sides. Manufacturer and model strings repeat across a
+/// fleet, so what is derived from them is computed once per distinct string.
+struct KeyMaker<'d> {
     serials: Interner<String>,
     makers: Interner<String>,
     macs: Interner<MacAddress>,
     hostnames: Interner<String>,
+    maker_of: FxMap<&'d str, Option<u32>>,
+    serial_of: FxMap<&'d str, Option<u32>>,
 }
 
-impl KeyMaker {
+impl<'d> KeyMaker<'d> {
     fn new() -> Self {
         Self {
             serials: Interner::new(),
             makers: Interner::new(),
             macs: Interner::new(),
             hostnames: Interner::new(),
+            maker_of: FxMap::default(),
+            serial_of: FxMap::default(),
         }
     }
 
-    fn keys(&mut self, device: &Device) -> Keys {
-        let serial = device
+    /// The serial id a model or manufacturer string would have: a serial equal to it is an OEM fill-in.
+    fn serial_id_of(&mut self, raw: &'d str) -> Option<u32> {
+        if let Some(id) = self.serial_of.get(raw) {
+            return *id;
+        }
+        let id = SerialNumber::parse(raw).map(|s| self.serials.id_str(s.key()));
+        self.serial_of.insert(raw, id);
+        id
+    }
+
+    fn maker_id(&mut self, raw: &'d str) -> Option<u32> {
+        if let Some(id) = self.maker_of.get(raw) {
+            return *id;
+        }
+        let id = fold_maker(raw).map(|m| self.makers.id(m));
+        self.maker_of.insert(raw, id);
+        id
+    }
+
+    fn keys(&mut self, device: &'d Device) -> Keys {
+        let mut serial = device
             .serial_number
             .as_deref()
             .and_then(SerialNumber::parse)
-            .filter(|s| !repeats_identity(s, device))
             .and_then(|s| {
                 let strong = match s.class() {
                     SerialClass::Valid => true,
@@ -141,6 +164,16 @@ impl KeyMaker {
                 };
                 Some((self.serials.id_str(s.key()), strong))
             });
+        if let Some((id, _)) = serial {
+            let fill_ins = [device.model.as_deref(), device.manufacturer.as_deref()];
+            if fill_ins
+                .into_iter()
+                .flatten()
+                .any(|raw| self.serial_id_of(raw) == Some(id))
+            {
+                serial = None;
+            }
+        }
         let physical_machine = device.virtual_machine == Some(false);
         let mut macs = MacSet::default();
         for field in &device.mac_addresses {
@@ -166,8 +199,7 @@ impl KeyMaker {
         let maker = device
             .manufacturer
             .as_deref()
-            .and_then(fold_maker)
-            .map(|m| self.makers.id(m));
+            .and_then(|m| self.maker_id(m));
         Keys {
             serial,
             maker,
@@ -175,14 +207,6 @@ impl KeyMaker {
             hostname,
         }
     }
-}
-
-/// An OEM fill-in: the serial field holds the model or manufacturer name.
-fn repeats_identity(serial: &SerialNumber, device: &Device) -> bool {
-    [&device.model, &device.manufacturer]
-        .into_iter()
-        .flatten()
-        .any(|v| serial.repeats(v))
 }
 
 /// First word of a manufacturer name, folded, with the one alias that matters (HP / Hewlett-Packard).
