@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use psa_rmm_core::http::RateLimiter;
-
 use crate::model::RateStatus;
+use crate::pacer::Pacer;
 
 /// `n` requests per rolling `period`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,15 +30,10 @@ impl Budget {
         Self { requests, period }
     }
 
-    /// A limiter that paces `utilisation` of this budget evenly, one request at a time.
-    ///
-    /// Datto counts requests in a rolling window; a bursty limiter (the runtime's `per_minute(n)` allows a
-    /// burst of `n`) can put up to `2n - 1` requests into one window. A burst of one at a steady rate never
-    /// exceeds the budget in any window.
-    pub(crate) fn pacer(&self, utilisation: f64) -> RateLimiter {
-        let share = (f64::from(self.requests.max(1)) * utilisation.clamp(0.01, 1.0)).max(1.0);
-        let step = self.period.as_secs_f64() / share;
-        RateLimiter::new(1, Duration::from_secs_f64(step.max(1e-6)))
+    /// A pacer that keeps any rolling window of `period` at or under `utilisation` of this budget.
+    pub(crate) fn pacer(&self, utilisation: f64) -> Pacer {
+        let cap = (f64::from(self.requests) * utilisation.clamp(0.01, 1.0)).floor() as usize;
+        Pacer::new(cap, self.period)
     }
 }
 
@@ -78,7 +72,7 @@ pub mod op {
 pub struct Budgets {
     /// Reads of the whole account (600/min documented; other tools share it, so lower it when they run).
     pub reads: Budget,
-    /// Share of the read budget the client uses (default 0.97: full speed with room for clock jitter).
+    /// Most of the read budget any rolling window may hold (default 0.98: the rest absorbs network jitter).
     pub read_utilisation: f64,
     /// All writes together.
     pub writes: Budget,
@@ -92,7 +86,7 @@ impl Default for Budgets {
     fn default() -> Self {
         Self {
             reads: Budget::per_minute(600),
-            read_utilisation: 0.97,
+            read_utilisation: 0.98,
             writes: Budget::per_minute(600),
             operations: BTreeMap::from([(op::DEVICE_UDF_SET.to_owned(), Budget::per_minute(600))]),
             operation_default: Budget::per_minute(100),
@@ -131,9 +125,9 @@ impl Budgets {
 /// Live limiters built from [`Budgets`]; cloned limiters share their budget.
 #[derive(Debug, Clone)]
 pub(crate) struct Limiters {
-    pub(crate) reads: RateLimiter,
-    pub(crate) writes: RateLimiter,
-    operations: BTreeMap<String, RateLimiter>,
+    pub(crate) reads: Pacer,
+    pub(crate) writes: Pacer,
+    operations: BTreeMap<String, Pacer>,
     operation_default: Budget,
 }
 
@@ -152,7 +146,7 @@ impl Limiters {
     }
 
     /// The limiter of write operation `key`, created on first use.
-    pub(crate) fn operation(&mut self, key: &str) -> RateLimiter {
+    pub(crate) fn operation(&mut self, key: &str) -> Pacer {
         self.operations
             .entry(key.to_owned())
             .or_insert_with(|| self.operation_default.pacer(1.0))
@@ -180,12 +174,5 @@ mod tests {
             serde_json::from_value(serde_json::json!({"accountRateLimit": 400})).unwrap();
         let b = Budgets::default().adapted_to(&legacy);
         assert_eq!(b.writes, Budget::per_minute(400));
-    }
-
-    #[tokio::test]
-    async fn pacer_never_bursts() {
-        let pacer = Budget::new(10, Duration::from_millis(200)).pacer(1.0);
-        assert!(pacer.try_acquire());
-        assert!(!pacer.try_acquire(), "a second request must wait its slot");
     }
 }

@@ -250,9 +250,7 @@ impl Client {
         let mut probed = false;
         loop {
             self.wait_pause().await;
-            if let Op::Write(_) = op {
-                self.write_permit().await;
-            }
+            self.take_turn(op).await;
             let token = self.inner.tokens.get(self).await?;
             let req = self.request(&method, template, &url, body.as_ref(), op, &token)?;
             self.count(op);
@@ -344,14 +342,7 @@ impl Client {
         if let Some(body) = body {
             req = req.body(body.clone(), HeaderValue::from_static("application/json"));
         }
-        let limiter = {
-            let mut limiters = lock(&self.inner.limiters);
-            match op {
-                Op::Read => limiters.reads.clone(),
-                Op::Write(key) => limiters.operation(key),
-            }
-        };
-        Ok(req.limiter(limiter))
+        Ok(req)
     }
 
     fn count(&self, op: Op) {
@@ -362,10 +353,18 @@ impl Client {
         };
     }
 
-    /// Write calls take a permit of the aggregate write bucket first (the request carries its operation's).
-    async fn write_permit(&self) {
-        let writes = lock(&self.inner.limiters).writes.clone();
-        writes.until_ready().await;
+    /// Waits for the read budget, or for the aggregate write budget and the operation's own.
+    async fn take_turn(&self, op: Op) {
+        let pacers = {
+            let mut limiters = lock(&self.inner.limiters);
+            match op {
+                Op::Read => vec![limiters.reads.clone()],
+                Op::Write(key) => vec![limiters.writes.clone(), limiters.operation(key)],
+            }
+        };
+        for pacer in pacers {
+            pacer.acquire().await;
+        }
     }
 
     async fn wait_pause(&self) {
@@ -513,7 +512,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Share of the read budget to use, 0.01..=1.0 (default 0.97).
+    /// Most of the read budget any rolling window may hold, 0.01..=1.0 (default 0.98).
     pub fn read_utilisation(mut self, share: f64) -> Self {
         self.budgets.read_utilisation = share;
         self

@@ -18,6 +18,7 @@ mod auth;
 pub mod budget;
 mod client;
 pub mod error;
+mod pacer;
 
 pub use budget::{Budget, Budgets};
 pub use client::{Client, ClientBuilder, ClientStats, Platform};

@@ -104,6 +104,8 @@ pub struct InventoryDevice {
     pub audit: Option<AuditKind>,
     /// True when this scan fetched the audit.
     pub audited: bool,
+    /// True when the identity was carried over from the previous state (`lastAuditDate` did not move).
+    pub carried_over: bool,
 }
 
 impl InventoryDevice {
@@ -150,57 +152,41 @@ fn auditable(device: &Device) -> bool {
 
 impl Client {
     /// Scans sites and devices (and audits, MACs) in the fewest reads; see the module docs.
+    ///
+    /// Device pages stream into the audits: the next page is fetched while the devices of the previous one
+    /// are audited, so the read budget is busy from the first page on.
     pub async fn scan_inventory(&self, options: ScanOptions) -> Result<Inventory> {
         let reads_before = self.stats().reads;
-        let mut stats = ScanStats::default();
         let sites = self.account().sites().all().await?;
-        let mut devices = self.account().devices().all().await?;
-        stats.sites_relisted = self.fill_missing_devices(&sites, &mut devices).await?;
-        stats.devices = devices.len();
-        let mut nics = if options.network_interfaces {
-            self.site_nics(&sites).await?
-        } else {
-            HashMap::new()
-        };
-        let previous = options.previous.unwrap_or_default();
-        let mut out = Vec::with_capacity(devices.len());
-        let mut to_audit = Vec::new();
-        for device in devices {
-            let memo = device.uid.as_ref().and_then(|u| previous.devices.get(u));
-            let unchanged = memo.is_some_and(|m| {
-                m.identity.is_some() && m.last_audit_date == device.last_audit_date
-            });
-            let entry = InventoryDevice {
-                nics: device
-                    .uid
-                    .as_ref()
-                    .and_then(|u| nics.remove(u))
-                    .unwrap_or_default(),
-                identity: memo.and_then(|m| m.identity.clone()),
-                device,
-                audit: None,
-                audited: false,
-            };
-            if options.audits && auditable(&entry.device) && !unchanged {
-                to_audit.push(out.len());
-            } else if unchanged {
-                stats.audits_skipped += 1;
-            }
-            out.push(entry);
-        }
-        let audits = self.audit_all(&out, &to_audit, options.concurrency).await?;
-        for (index, audit) in audits {
-            let entry = &mut out[index];
-            entry.audited = true;
-            stats.audits_fetched += 1;
-            entry.identity = audit.as_ref().map(HardwareIdentity::from_audit);
-            if options.keep_audits {
-                entry.audit = audit;
+        let previous = options.previous.clone().unwrap_or_default();
+        let listed = self.account().devices().stream();
+        let mut devices = in_listing_order(
+            self.examine(listed, &previous, &options)
+                .try_collect()
+                .await?,
+        );
+        let missed = self.missing_devices(&sites, &devices).await?;
+        let sites_relisted = missed.0;
+        let extra = self
+            .examine(
+                futures::stream::iter(missed.1.into_iter().map(Ok)),
+                &previous,
+                &options,
+            )
+            .try_collect()
+            .await?;
+        devices.extend(in_listing_order(extra));
+        if options.network_interfaces {
+            let mut nics = self.site_nics(&sites).await?;
+            for d in &mut devices {
+                if let Some(n) = d.device.uid.as_ref().and_then(|u| nics.remove(u)) {
+                    d.nics = n;
+                }
             }
         }
         let state = ScanState {
             taken_at: Some(Utc::now()),
-            devices: out
+            devices: devices
                 .iter()
                 .filter_map(|d| {
                     let uid = d.device.uid.clone()?;
@@ -212,25 +198,73 @@ impl Client {
                 })
                 .collect(),
         };
-        stats.reads = self.stats().reads.saturating_sub(reads_before);
+        let stats = ScanStats {
+            reads: self.stats().reads.saturating_sub(reads_before),
+            devices: devices.len(),
+            audits_fetched: devices.iter().filter(|d| d.audited).count(),
+            audits_skipped: devices.iter().filter(|d| d.carried_over).count(),
+            sites_relisted,
+        };
         Ok(Inventory {
             sites,
-            devices: out,
+            devices,
             state,
             stats,
         })
     }
 
-    /// Re-lists the sites whose `devicesStatus.numberOfDevices` exceeds what the account list returned for
-    /// them, adding devices the account list missed. Returns how many sites were re-listed.
-    async fn fill_missing_devices(
+    /// Turns listed devices into inventory entries, auditing (up to `concurrency` at once) those whose
+    /// audit moved since `previous`. A device gone meanwhile (404) or of another class than listed (400)
+    /// keeps no identity instead of failing the scan.
+    fn examine<'a>(
+        &'a self,
+        devices: impl futures::Stream<Item = Result<Device>> + 'a,
+        previous: &'a ScanState,
+        options: &'a ScanOptions,
+    ) -> impl futures::Stream<Item = Result<(usize, InventoryDevice)>> + 'a {
+        devices
+            .enumerate()
+            .map(|(i, d)| d.map(|d| (i, d)))
+            .map_ok(move |(index, device)| async move {
+                let memo = device.uid.as_ref().and_then(|u| previous.devices.get(u));
+                let carried_over = memo.is_some_and(|m| {
+                    m.identity.is_some() && m.last_audit_date == device.last_audit_date
+                });
+                let mut entry = InventoryDevice {
+                    identity: memo.and_then(|m| m.identity.clone()),
+                    device,
+                    nics: Vec::new(),
+                    audit: None,
+                    audited: false,
+                    carried_over,
+                };
+                if options.audits && auditable(&entry.device) && !carried_over {
+                    let audit = match self.audits().for_device(&entry.device).await {
+                        Ok(a) => a,
+                        Err(e) if skippable(&e) => None,
+                        Err(e) => return Err(e),
+                    };
+                    entry.audited = true;
+                    entry.identity = audit.as_ref().map(HardwareIdentity::from_audit);
+                    if options.keep_audits {
+                        entry.audit = audit;
+                    }
+                }
+                Ok((index, entry))
+            })
+            .try_buffer_unordered(options.concurrency.max(1))
+    }
+
+    /// The sites whose `devicesStatus.numberOfDevices` exceeds what the account list returned for them are
+    /// listed again; returns how many, and the devices the account list missed.
+    async fn missing_devices(
         &self,
         sites: &[Site],
-        devices: &mut Vec<Device>,
-    ) -> Result<usize> {
+        listed: &[InventoryDevice],
+    ) -> Result<(usize, Vec<Device>)> {
         let mut per_site: HashMap<&SiteUid, i64> = HashMap::new();
-        for d in devices.iter() {
-            if let Some(s) = &d.site_uid {
+        for d in listed {
+            if let Some(s) = &d.device.site_uid {
                 *per_site.entry(s).or_default() += 1;
             }
         }
@@ -242,19 +276,17 @@ impl Client {
                 (expected > per_site.get(uid).copied().unwrap_or(0)).then(|| uid.clone())
             })
             .collect();
-        if short.is_empty() {
-            return Ok(0);
-        }
-        let mut known: HashSet<DeviceUid> = devices.iter().filter_map(|d| d.uid.clone()).collect();
+        let mut known: HashSet<DeviceUid> =
+            listed.iter().filter_map(|d| d.device.uid.clone()).collect();
+        let mut missed = Vec::new();
         for site in &short {
-            let listed = self.site(site.clone()).devices().all().await?;
-            for d in listed {
+            for d in self.site(site.clone()).devices().all().await? {
                 if d.uid.as_ref().is_none_or(|u| known.insert(u.clone())) {
-                    devices.push(d);
+                    missed.push(d);
                 }
             }
         }
-        Ok(short.len())
+        Ok((short.len(), missed))
     }
 
     async fn site_nics(&self, sites: &[Site]) -> Result<HashMap<DeviceUid, Vec<NetworkInterface>>> {
@@ -278,32 +310,12 @@ impl Client {
         }
         Ok(out)
     }
+}
 
-    /// Fetches the audits of `indices` concurrently. A device gone meanwhile (404) or of another class
-    /// than listed (400) yields `None` instead of failing the scan.
-    async fn audit_all(
-        &self,
-        devices: &[InventoryDevice],
-        indices: &[usize],
-        concurrency: usize,
-    ) -> Result<Vec<(usize, Option<AuditKind>)>> {
-        let audits = self.audits();
-        futures::stream::iter(indices.iter().copied())
-            .map(|i| {
-                let audits = audits.clone();
-                let device = &devices[i].device;
-                async move {
-                    match audits.for_device(device).await {
-                        Ok(a) => Ok((i, a)),
-                        Err(e) if skippable(&e) => Ok((i, None)),
-                        Err(e) => Err(e),
-                    }
-                }
-            })
-            .buffer_unordered(concurrency.max(1))
-            .try_collect()
-            .await
-    }
+/// Audits finish in any order; the inventory keeps the order Datto listed the devices in.
+fn in_listing_order(mut indexed: Vec<(usize, InventoryDevice)>) -> Vec<InventoryDevice> {
+    indexed.sort_by_key(|(i, _)| *i);
+    indexed.into_iter().map(|(_, d)| d).collect()
 }
 
 fn skippable(e: &Error) -> bool {

@@ -40,6 +40,7 @@ pub mod asio;
 pub mod auth;
 pub mod clock;
 mod context;
+mod datto;
 pub mod ext;
 pub mod fault;
 mod limit;
@@ -59,6 +60,7 @@ use tokio::task::JoinHandle;
 
 pub use clock::SandboxClock;
 pub use context::FakeContext;
+pub use datto::{DattoControl, DattoOptions};
 pub use ext::Extensions;
 pub use fault::{Fault, FaultKind, Faults, Trigger};
 pub use limit::WindowLimiter;
@@ -336,8 +338,8 @@ fn manage_router(ctx: FakeContext) -> Router {
 
 /// The router of the Datto RMM fake: the `datto` module's helper replaces this body with
 /// `datto::router(ctx)`; until then every Datto path answers 404.
-fn datto_router(_ctx: FakeContext) -> Router {
-    Router::new()
+fn datto_router(ctx: FakeContext) -> Router {
+    datto::router(ctx)
 }
 
 /// The router of the Asio fake: the `asio` module's helper replaces this body with `asio::router(ctx)`;
