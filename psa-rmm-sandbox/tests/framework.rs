@@ -79,8 +79,8 @@ async fn status_html_and_empty_faults_are_served_then_spent() {
     assert_eq!(r.status(), 200);
     assert!(r.bytes().await.unwrap().is_empty());
 
-    // All spent: the fake answers normally again (404: no Datto fake mounted in this test's routes).
-    assert_eq!(client.get(&url).send().await.unwrap().status(), 404);
+    // All spent: the fake answers normally again (401: the Datto fake wants a bearer token).
+    assert_eq!(client.get(&url).send().await.unwrap().status(), 401);
     assert!(sb.faults().is_empty());
     let faults: Vec<_> = sb
         .log()
