@@ -457,3 +457,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The callback check: a body's own signature verifies; a header passes only when it decodes to that
+    /// exact tag; a body with any byte changed, or a different key, fails.
+    #[test]
+    fn callback_signature_binds_body_and_key(
+        key in any::<String>(),
+        other_key in any::<String>(),
+        body in prop::collection::vec(any::<u8>(), 0..256),
+        header in prop_oneof![any::<String>(), "[A-Za-z0-9+/=]{0,64}"],
+        flip in any::<(usize, u8)>(),
+    ) {
+        use base64::Engine as _;
+        use cw_manage_client::callback::SignatureVerifier;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let verifier = SignatureVerifier::new(key.clone().into());
+        let good = verifier.sign(&body);
+        prop_assert!(verifier.verify(&body, Some(&good)).is_ok());
+        if verifier.verify(&body, Some(&header)).is_ok() {
+            prop_assert_eq!(b64.decode(header.trim()).ok(), b64.decode(&good).ok());
+        }
+        if !body.is_empty() && flip.1 != 0 {
+            let mut altered = body.clone();
+            let i = flip.0 % body.len();
+            altered[i] ^= flip.1;
+            prop_assert!(verifier.verify(&altered, Some(&good)).is_err());
+        }
+        if other_key != key {
+            let other = SignatureVerifier::new(other_key.into());
+            prop_assert!(other.verify(&body, Some(&good)).is_err());
+        }
+    }
+}
