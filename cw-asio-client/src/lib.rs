@@ -38,6 +38,6 @@ pub use auth::LOCK_BACKOFF;
 pub use client::{Client, ClientBuilder, DEFAULT_SCOPES, Region};
 pub use error::{Error, KEY_LOCKED_ADVICE, Result};
 pub use resources::{
-    Companies, CustomFieldTarget, CustomFields, DeviceGroups, DeviceList, Devices, LinkList,
-    ListedEndpoint, Sites, TicketList, Tickets, V1Scope,
+    Companies, CustomFieldTarget, CustomFields, DEFAULT_MAX_PAGES, DeviceGroups, DeviceList,
+    Devices, LinkList, ListedEndpoint, Sites, TicketList, Tickets, V1Scope,
 };

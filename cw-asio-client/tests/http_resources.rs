@@ -8,7 +8,7 @@ use cw_asio_client::model::{
     AttributeId, CompanyId, CustomFieldValueUpdate, DeviceGroupId, EndpointId, EntityType, SiteId,
 };
 use cw_asio_client::{CustomFieldTarget, Error};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use httpmock::prelude::*;
 use serde_json::json;
 
@@ -317,4 +317,47 @@ async fn text_plain_errors_become_typed_errors() {
         http.as_api().unwrap().message.as_deref(),
         Some("upstream unavailable")
     );
+}
+
+#[tokio::test]
+async fn an_endless_next_link_stops_at_the_page_cap() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    let base = server.base_url();
+    // Every page points at a fresh cursor: no loop to detect, only the cap ends it.
+    let pages = server
+        .mock_async(move |when, then| {
+            when.method(GET).path(COMPANIES);
+            then.respond_with(move |req: &httpmock::HttpMockRequest| {
+                let n: u32 = req
+                    .query_params()
+                    .iter()
+                    .find(|(k, _)| k == "cursor")
+                    .and_then(|(_, v)| v.parse().ok())
+                    .unwrap_or(0);
+                httpmock::HttpMockResponse::builder()
+                    .status(200)
+                    .header("content-type", "application/json")
+                    .header(
+                        "link",
+                        format!("<{base}{COMPANIES}?cursor={}>; rel=\"next\"", n + 1),
+                    )
+                    .body(json!([{"id": format!("c{n}")}]).to_string())
+                    .build()
+            });
+        })
+        .await;
+    let c = client(&server);
+    let got: Vec<_> = c
+        .companies()
+        .list()
+        .unwrap()
+        .max_pages(3)
+        .stream()
+        .collect::<Vec<_>>()
+        .await;
+    assert_eq!(got.iter().filter(|r| r.is_ok()).count(), 3);
+    let err = got.last().unwrap().as_ref().unwrap_err();
+    assert!(err.to_string().contains("stopped after 3 pages"), "{err}");
+    pages.assert_calls_async(3).await;
 }

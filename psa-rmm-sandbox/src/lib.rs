@@ -342,8 +342,7 @@ fn datto_router(ctx: FakeContext) -> Router {
     datto::router(ctx)
 }
 
-/// The router of the Asio fake: the `asio` module's helper replaces this body with `asio::router(ctx)`;
-/// until then every Asio path answers 404.
+/// The router of the Asio fake (see [`asio`]).
 fn asio_router(ctx: FakeContext) -> Router {
     asio::router(ctx)
 }

@@ -1,6 +1,6 @@
 //! Companies and sites: bare arrays paged through `Link rel="next"` with an opaque cursor.
 
-use super::link_page;
+use super::{DEFAULT_MAX_PAGES, link_page, page_budget};
 use crate::client::{Client, Part};
 use crate::error::Result;
 use crate::model::{Company, CompanyId, Site, SiteId};
@@ -22,6 +22,7 @@ pub struct LinkList<T> {
     url: Url,
     limit: u32,
     filter: Option<String>,
+    max_pages: u32,
     item: PhantomData<fn() -> T>,
 }
 
@@ -33,6 +34,7 @@ impl<T: DeserializeOwned + Send + 'static> LinkList<T> {
             url,
             limit: DEFAULT_LIMIT,
             filter: None,
+            max_pages: DEFAULT_MAX_PAGES,
             item: PhantomData,
         }
     }
@@ -40,6 +42,12 @@ impl<T: DeserializeOwned + Send + 'static> LinkList<T> {
     /// Items per page.
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = limit.max(1);
+        self
+    }
+
+    /// Most pages to follow before failing with a pagination error (default [`DEFAULT_MAX_PAGES`]).
+    pub fn max_pages(mut self, max: u32) -> Self {
+        self.max_pages = max.max(1);
         self
     }
 
@@ -70,9 +78,14 @@ impl<T: DeserializeOwned + Send + 'static> LinkList<T> {
     pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
         let first = self.first_url();
         let (client, template) = (self.client, self.template);
+        let mut budget = page_budget(self.max_pages);
         paginate(first, move |url| {
             let client = client.clone();
-            async move { link_page::<T>(&client, template, url).await }
+            let allowed = budget();
+            async move {
+                allowed?;
+                link_page::<T>(&client, template, url).await
+            }
         })
     }
 

@@ -1,7 +1,7 @@
 //! Devices: the v2 list (POST with a body of at most 4 companies, 10 sites or 500 endpoints, split and
 //! merged here), v2 detail, and the legacy v1 list and detail.
 
-use super::next_link;
+use super::{DEFAULT_MAX_PAGES, next_link, page_budget};
 use crate::client::{Client, Part, decode_or_default};
 use crate::convert::{self, ConvertError};
 use crate::error::{Error, Result};
@@ -117,6 +117,7 @@ impl Devices {
             filter: None,
             sort_by: None,
             limit: MAX_PAGE,
+            max_pages: DEFAULT_MAX_PAGES,
         }
     }
 
@@ -351,9 +352,16 @@ pub struct DeviceList {
     filter: Option<String>,
     sort_by: Option<String>,
     limit: u32,
+    max_pages: u32,
 }
 
 impl DeviceList {
+    /// Most pages to follow per request body before failing (default [`DEFAULT_MAX_PAGES`]).
+    pub fn max_pages(mut self, max: u32) -> Self {
+        self.max_pages = max.max(1);
+        self
+    }
+
     /// Sections and fields to project (at most 15), e.g. `["system", "os", "bios", "baseboard", "networks"]`.
     pub fn fields<I, S>(mut self, fields: I) -> Self
     where
@@ -428,13 +436,19 @@ impl DeviceList {
             Err(e) => return stream::once(async move { Err(e) }).boxed(),
         };
         let batches = self.batches();
+        let max_pages = self.max_pages;
         let client = self.client;
         let pages = stream::iter(batches)
             .map(move |body| {
                 let client = client.clone();
+                let mut budget = page_budget(max_pages);
                 paginate(first.clone(), move |url| {
                     let (client, body) = (client.clone(), body.clone());
-                    async move { device_page(&client, url, &body).await }
+                    let allowed = budget();
+                    async move {
+                        allowed?;
+                        device_page(&client, url, &body).await
+                    }
                 })
             })
             .flatten();

@@ -19,6 +19,24 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+/// Most pages one listing follows by default: a safety net against a server whose `Link` never ends
+/// (500 x 10,000 items is far beyond any tenant).
+pub const DEFAULT_MAX_PAGES: u32 = 10_000;
+
+/// Counts pages and fails once a listing asks for more than `max`.
+pub(crate) fn page_budget(max: u32) -> impl FnMut() -> Result<()> + Send + 'static {
+    let mut fetched = 0u32;
+    move || {
+        fetched += 1;
+        if fetched > max {
+            return Err(Error::Http(HttpError::Pagination(format!(
+                "stopped after {max} pages: the server keeps handing out next links"
+            ))));
+        }
+        Ok(())
+    }
+}
+
 /// Fetches one page of a `Link rel=next` listing whose body is a bare array. A 404 is an empty last page:
 /// the API answers 404 both for "nothing here" and for a page past the end.
 pub(crate) async fn link_page<T: DeserializeOwned>(
