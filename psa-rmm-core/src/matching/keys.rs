@@ -83,10 +83,10 @@ struct Interner<K> {
 }
 
 impl<K: std::hash::Hash + Eq> Interner<K> {
-    fn new() -> Self {
-        Self {
-            ids: FxMap::default(),
-        }
+    fn with_capacity(capacity: usize) -> Self {
+        let mut ids = FxMap::default();
+        ids.reserve(capacity);
+        Self { ids }
     }
 
     fn id(&mut self, key: K) -> u32 {
@@ -121,12 +121,13 @@ struct KeyMaker<'d> {
 }
 
 impl<'d> KeyMaker<'d> {
-    fn new() -> Self {
+    /// Sized for `records` records, so the tables never grow (and rehash) during a run.
+    fn new(records: usize) -> Self {
         Self {
-            serials: Interner::new(),
-            makers: Interner::new(),
-            macs: Interner::new(),
-            hostnames: Interner::new(),
+            serials: Interner::with_capacity(records),
+            makers: Interner::with_capacity(16),
+            macs: Interner::with_capacity(records * 2),
+            hostnames: Interner::with_capacity(records),
             maker_of: FxMap::default(),
             serial_of: FxMap::default(),
         }
@@ -334,7 +335,7 @@ impl<'a> Index<'a> {
     /// Indexes `psa` configurations and returns the keys of the `rmm` devices (same order). Values the
     /// frequency rule finds to be junk on either side are removed from both sides' keys.
     pub fn new(rmm: &[Device], psa: &'a [Device], policy: &MatchPolicy) -> (Self, Vec<Keys>) {
-        let mut maker = KeyMaker::new();
+        let mut maker = KeyMaker::new(rmm.len() + psa.len());
         let mut company_ids: FxMap<&'a ExternalRef, u32> = FxMap::default();
         let mut configs = Vec::with_capacity(psa.len());
         for device in psa {
@@ -351,7 +352,7 @@ impl<'a> Index<'a> {
                 company,
             });
         }
-        let mut owners: Interner<&ExternalRef> = Interner::new();
+        let mut owners: Interner<&ExternalRef> = Interner::with_capacity(64);
         let mut rmm_keys: Vec<(Keys, u32)> = rmm
             .iter()
             .map(|d| {
