@@ -721,6 +721,43 @@ fn manual_company_link_survives_an_automatic_run() {
 }
 
 #[test]
+fn domain_and_identifier_are_exact_keys() {
+    let mut contoso = company("c1", "Contoso Pharmaceuticals Europe");
+    contoso.domain = Some("contoso.com".into());
+    let mut shared = company("c3", "Fabrikam East");
+    shared.domain = Some("fabrikam.com".into());
+    let mut shared2 = company("c4", "Fabrikam West");
+    shared2.domain = Some("fabrikam.com".into());
+    let mut acme = company("c2", "Acme Holdings International");
+    acme.identifier = Some("ACME01".into());
+    let psa = [contoso, acme, shared, shared2];
+
+    let mut by_domain = Company::new(rmm_ref("r1"), "CPE");
+    by_domain.domain = Some("https://www.Contoso.com/".into());
+    let mut ambiguous_domain = Company::new(rmm_ref("r3"), "FBK");
+    ambiguous_domain.domain = Some("fabrikam.com".into());
+    let by_identifier = Company::new(rmm_ref("r2"), "acme01");
+    let rmm = [by_domain, by_identifier, ambiguous_domain];
+    let out = match_companies(
+        &rmm,
+        &psa,
+        &MappingBook::new(),
+        None,
+        &MatchPolicy::default(),
+    );
+    let linked = |id: &str| match company_decision(&out, id) {
+        Decision::Linked {
+            target, evidence, ..
+        } => (target.id.clone(), evidence.clone()),
+        other => panic!("{id}: {other:?}"),
+    };
+    assert_eq!(linked("r1"), ("c1".to_owned(), vec![Evidence::Domain]));
+    assert_eq!(linked("r2"), ("c2".to_owned(), vec![Evidence::Identifier]));
+    // A domain two PSA companies share is no evidence.
+    assert_eq!(*company_decision(&out, "r3"), Decision::Unmatched);
+}
+
+#[test]
 fn non_latin_names_match_themselves_only() {
     let psa = [company("c1", "東京電力株式会社"), company("c2", "大阪ガス")];
     let out = companies(&[site("a", "東京電力株式会社"), site("b", "!!!")], &psa);
