@@ -65,6 +65,11 @@ impl AsioConnector {
         Ok(self)
     }
 
+    /// True when write-back is enabled.
+    pub fn has_psa_field(&self) -> bool {
+        self.psa_field.is_some()
+    }
+
     /// The client.
     pub fn client(&self) -> &Client {
         &self.client
@@ -172,6 +177,10 @@ impl DeviceInventory for AsioConnector {
 
 #[async_trait]
 impl DeviceFieldWriter for AsioConnector {
+    fn accepts(&self, value: &DeviceFieldValue) -> bool {
+        matches!(value, DeviceFieldValue::PsaConfigurationId(_)) && self.psa_field.is_some()
+    }
+
     async fn write_field(
         &self,
         device: &ExternalRef,

@@ -7,6 +7,7 @@
 pub mod callback;
 mod client;
 pub mod conditions;
+pub mod connector;
 pub mod convert;
 mod error;
 mod ids;

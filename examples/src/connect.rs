@@ -3,12 +3,15 @@
 use std::sync::Arc;
 
 use cw_asio_client::connector::AsioConnector;
+use cw_manage_client::connector::ManageConnector;
 use datto_rmm_client::connector::DattoConnector;
 use psa_rmm_core::connector::ConnectorError;
 use psa_rmm_core::http::SecretString;
+use psa_rmm_core::model::System;
+use psa_rmm_core::sync::{CustomerLevel, PsaSide, RmmSide, SyncJob, SyncSettings};
 use psa_rmm_sandbox::Sandbox;
 
-use crate::config::{AsioConfig, DattoConfig, VendorConfig};
+use crate::config::{AsioConfig, DattoConfig, ManageConfig, VendorConfig};
 
 /// Name of the Asio endpoint custom field that receives the PSA configuration id in the sandbox.
 pub const SANDBOX_ASIO_PSA_FIELD: &str = "PSA Configuration ID";
@@ -65,10 +68,65 @@ fn failed(vendor: &'static str, problem: impl ToString) -> ConnectError {
 /// Connectors for the vendors that are configured.
 #[derive(Clone, Default)]
 pub struct Connectors {
+    /// ConnectWise Manage.
+    pub manage: Option<Arc<ManageConnector>>,
     /// Datto RMM.
     pub datto: Option<Arc<DattoConnector>>,
     /// ConnectWise Asio.
     pub asio: Option<Arc<AsioConnector>>,
+    /// RMMs left out because they did not connect (sandbox only), with the reason.
+    pub skipped: Vec<String>,
+}
+
+/// Builds a Manage client for `site` (a host such as `na.myconnectwise.net`, or a full URL for the
+/// sandbox); `insecure` allows plain http (the sandbox).
+pub fn manage_client(
+    site: &str,
+    company_id: &str,
+    public_key: &str,
+    private_key: SecretString,
+    client_id: &str,
+    insecure: bool,
+) -> Result<cw_manage_client::Client, ConnectError> {
+    let builder = cw_manage_client::Client::builder();
+    let builder = if site.contains("://") {
+        let url = site
+            .parse()
+            .map_err(|e| failed(MANAGE, format!("bad site URL {site:?}: {e}")))?;
+        builder.base_url(url)
+    } else {
+        match site.parse::<cw_manage_client::Site>() {
+            Ok(parsed) => builder.site(parsed),
+            Err(never) => match never {},
+        }
+    };
+    builder
+        .company_id(company_id)
+        .public_key(public_key)
+        .private_key(private_key)
+        .client_id(client_id)
+        .allow_insecure_http(insecure)
+        .build()
+        .map_err(|e| failed(MANAGE, e))
+}
+
+/// Manage's Test Connection: `system/info`.
+pub async fn test_manage(client: &cw_manage_client::Client) -> Result<String, ConnectError> {
+    match client.test_connection().await {
+        Ok(info) => Ok(format!(
+            "version {}",
+            info.version.as_deref().unwrap_or("unknown")
+        )),
+        Err(e) => Err(ConnectError {
+            vendor: MANAGE,
+            problem: e.to_string(),
+            advice: format!(
+                "{}\n{}",
+                cw_manage_client::connection_hint(&e),
+                advice(MANAGE)
+            ),
+        }),
+    }
 }
 
 /// Builds a Datto client; `insecure` allows plain http (the sandbox).
@@ -87,17 +145,33 @@ pub fn datto_client(
         .map_err(|e| failed(DATTO, e))
 }
 
-/// Builds an Asio client; `insecure` allows plain http (the sandbox).
+/// Scopes write-back needs on top of the client's defaults: find the custom field, write its values.
+const ASIO_WRITE_BACK_SCOPES: [&str; 2] = [
+    "platform.custom_fields_definitions.read",
+    "platform.custom_fields_values.write",
+];
+
+/// Builds an Asio client; `write_back` asks for the custom-field scopes too; `insecure` allows plain http
+/// (the sandbox).
 pub fn asio_client(
     url: Option<&str>,
     id: &str,
     secret: SecretString,
+    write_back: bool,
     insecure: bool,
 ) -> Result<cw_asio_client::Client, ConnectError> {
     let mut builder = cw_asio_client::Client::builder()
         .client_id(id)
         .client_secret(secret)
         .allow_insecure_http(insecure);
+    if write_back {
+        let scopes: Vec<&str> = cw_asio_client::DEFAULT_SCOPES
+            .iter()
+            .chain(&ASIO_WRITE_BACK_SCOPES)
+            .copied()
+            .collect();
+        builder = builder.scopes(scopes.join(" "));
+    }
     if let Some(url) = url {
         builder = builder.base_url(url);
     }
@@ -150,9 +224,72 @@ async fn asio_connector(
     Ok(Arc::new(connector))
 }
 
+async fn manage_connector(
+    client: cw_manage_client::Client,
+) -> Result<Arc<ManageConnector>, ConnectError> {
+    test_manage(&client).await?;
+    Ok(Arc::new(ManageConnector::new(client)))
+}
+
 impl Connectors {
+    /// The RMMs connected.
+    pub fn rmm_systems(&self) -> Vec<System> {
+        let mut out = Vec::new();
+        if self.datto.is_some() {
+            out.push(System::DattoRmm);
+        }
+        if self.asio.is_some() {
+            out.push(System::CwAsio);
+        }
+        out
+    }
+
+    /// The job over these connectors: Manage as the PSA, each configured RMM (Datto sites and Asio
+    /// companies as customers).
+    pub fn job(&self, settings: SyncSettings) -> Result<SyncJob, ConnectError> {
+        let Some(manage) = &self.manage else {
+            return Err(failed(MANAGE, "the PSA is not configured"));
+        };
+        let psa = PsaSide {
+            directory: manage.clone(),
+            configurations: manage.clone(),
+            tickets: Some(manage.clone()),
+        };
+        let mut rmms = Vec::new();
+        if let Some(datto) = &self.datto {
+            rmms.push(RmmSide {
+                system: System::DattoRmm,
+                customers: CustomerLevel::Sites,
+                directory: datto.clone(),
+                inventory: datto.clone(),
+                alerts: Some(datto.clone()),
+                writer: Some(datto.clone()),
+            });
+        }
+        if let Some(asio) = &self.asio {
+            rmms.push(RmmSide {
+                system: System::CwAsio,
+                customers: CustomerLevel::Companies,
+                directory: asio.clone(),
+                inventory: asio.clone(),
+                alerts: None,
+                writer: asio.has_psa_field().then(|| asio.clone() as _),
+            });
+        }
+        Ok(SyncJob::new(psa, rmms).with_settings(settings))
+    }
+
     /// Connectors for the sandbox's fakes (Test Connection included).
     pub async fn sandbox(sandbox: &Sandbox) -> Result<Self, ConnectError> {
+        let m = sandbox.manage_access();
+        let manage = manage_client(
+            &m.base_url,
+            &m.company_id,
+            &m.public_key,
+            m.private_key.into(),
+            &m.client_id,
+            true,
+        )?;
         let d = sandbox.datto_access();
         let datto = datto_client(&d.base_url, &d.api_key, d.api_secret.into(), true)?;
         let a = sandbox.asio_access();
@@ -161,18 +298,52 @@ impl Connectors {
             &a.client_id,
             a.client_secret.into(),
             true,
+            true,
         )?;
-        Ok(Self {
-            datto: Some(
-                datto_connector(datto, datto_rmm_client::connector::DEFAULT_PSA_UDF).await?,
-            ),
-            asio: Some(asio_connector(asio, Some(SANDBOX_ASIO_PSA_FIELD)).await?),
-        })
+        let mut out = Self {
+            manage: Some(manage_connector(manage).await?),
+            ..Self::default()
+        };
+        // An RMM fake that does not answer is left out (and said so) rather than stopping the demo.
+        match datto_connector(datto, datto_rmm_client::connector::DEFAULT_PSA_UDF).await {
+            Ok(c) => out.datto = Some(c),
+            Err(e) => out.skipped.push(e.to_string()),
+        }
+        match asio_connector(asio, Some(SANDBOX_ASIO_PSA_FIELD)).await {
+            Ok(c) => out.asio = Some(c),
+            Err(e) => out.skipped.push(e.to_string()),
+        }
+        if out.datto.is_none() && out.asio.is_none() {
+            return Err(ConnectError {
+                vendor: "sandbox RMMs",
+                problem: "no RMM fake connected".to_owned(),
+                advice: out.skipped.join("\n"),
+            });
+        }
+        Ok(out)
     }
 
     /// Connectors for the configured real vendors (Test Connection included).
     pub async fn from_config(config: &VendorConfig) -> Result<Self, ConnectError> {
         let mut out = Self::default();
+        if let Some(ManageConfig {
+            site,
+            company_id,
+            public_key,
+            private_key,
+            client_id,
+        }) = &config.manage
+        {
+            let client = manage_client(
+                site,
+                company_id,
+                public_key,
+                private_key.clone(),
+                client_id,
+                false,
+            )?;
+            out.manage = Some(manage_connector(client).await?);
+        }
         if let Some(DattoConfig {
             api_url,
             api_key,
@@ -190,7 +361,13 @@ impl Connectors {
             psa_field,
         }) = &config.asio
         {
-            let client = asio_client(base_url.as_deref(), client_id, client_secret.clone(), false)?;
+            let client = asio_client(
+                base_url.as_deref(),
+                client_id,
+                client_secret.clone(),
+                psa_field.is_some(),
+                false,
+            )?;
             out.asio = Some(asio_connector(client, psa_field.as_deref()).await?);
         }
         Ok(out)

@@ -4,6 +4,7 @@
 pub mod callback;
 pub mod config;
 pub mod connect;
+pub mod demo;
 pub mod score;
 pub mod settings;
 pub mod ui;

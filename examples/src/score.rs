@@ -56,8 +56,15 @@ impl Score {
         )
     }
 
-    /// Company links (new and kept) of a company plan.
+    /// Company links (new and kept) of a company plan, against the truth of the records it planned (an
+    /// Asio site is scored through its company).
     pub fn companies(plan: &CompanyPlan, truth: &HashMap<ExternalRef, ExternalRef>) -> Self {
+        let planned: HashMap<ExternalRef, ExternalRef> = plan
+            .rows
+            .iter()
+            .filter_map(|r| truth.get(&r.rmm).map(|p| (r.rmm.clone(), p.clone())))
+            .collect();
+        let truth = &planned;
         Self::of(
             plan.rows.iter().filter_map(|r| match &r.action {
                 CompanyAction::Link { psa, .. } | CompanyAction::Keep { psa } => {

@@ -7,6 +7,7 @@ use psa_rmm_core::connector::ConnectorError;
 use psa_rmm_core::mapping::MappingBook;
 use psa_rmm_core::sync::{
     CompanyAction, DeviceAction, DevicePlan, Executor, Flow, Report, SyncJob, SyncRun,
+    WriteBackPlan,
 };
 
 use crate::score::Score;
@@ -153,6 +154,20 @@ pub fn device_table(plan: &DevicePlan, limit: usize) -> String {
             String::new()
         }
     ));
+    text
+}
+
+/// The write-back plan, at most `limit` rows, with a line for the rest.
+pub fn write_back_table(plan: &WriteBackPlan, limit: usize) -> String {
+    let shown = WriteBackPlan {
+        writes: plan.writes.iter().take(limit).cloned().collect(),
+        unchanged: plan.unchanged,
+    };
+    let mut text = shown.to_string();
+    let hidden = plan.writes.len().saturating_sub(limit);
+    if hidden > 0 {
+        text.push_str(&format!("({hidden} more write(s) not shown (--full))\n"));
+    }
     text
 }
 

@@ -453,6 +453,12 @@ impl fmt::Display for DeviceFieldValue {
 /// Writes values back to RMM devices.
 #[async_trait]
 pub trait DeviceFieldWriter: Send + Sync {
+    /// True when this RMM has a place for `value`'s field; planners leave the others out.
+    fn accepts(&self, value: &DeviceFieldValue) -> bool {
+        let _ = value;
+        true
+    }
+
     /// Writes one value to one device.
     async fn write_field(
         &self,

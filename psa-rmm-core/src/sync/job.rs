@@ -282,14 +282,21 @@ impl SyncJob {
             .filter(|d| writable.contains(&d.external.system))
             .cloned()
             .collect();
-        plan_write_back(
+        let mut plan = plan_write_back(
             WriteBackInputs {
                 devices: &devices,
                 configurations: &snapshot.configurations,
                 links: &Links::from_book(book),
             },
             self.settings.write_back,
-        )
+        );
+        plan.writes.retain(|w| {
+            self.rmms.iter().any(|r| {
+                r.system == w.device.system
+                    && r.writer.as_ref().is_some_and(|x| x.accepts(&w.value))
+            })
+        });
+        plan
     }
 
     /// Applies a write-back plan, each device through its own RMM's writer.
