@@ -23,7 +23,7 @@
 //!    Build the fake's state from [`FakeContext::tenant`] (RMM sites and devices whose `external.system` is
 //!    yours), keep it behind an `Arc<Mutex<..>>` captured as axum state, and return the routes. Paths are
 //!    absolute from the server root (`/api/v2/account/devices`, `/auth/oauth/token`).
-//! 2. In this file, declare the module and make [`datto_router`] (or `asio_router`) call yours: one line.
+//! 2. In this file, declare the module and make `datto_router` (or `asio_router`) call yours: one line.
 //! 3. Auth: check [`Credentials`] from [`FakeContext::credentials`] with [`auth::basic_credentials`] /
 //!    [`auth::bearer_token`]; issue and check OAuth tokens with [`auth::TokenStore`] (expiry on the clock).
 //! 4. Rate limits: [`WindowLimiter`] on [`FakeContext::clock`] (a [`SandboxClock`] scaled by
@@ -336,8 +336,7 @@ fn manage_router(ctx: FakeContext) -> Router {
     manage::router(ctx)
 }
 
-/// The router of the Datto RMM fake: the `datto` module's helper replaces this body with
-/// `datto::router(ctx)`; until then every Datto path answers 404.
+/// The router of the Datto RMM fake (see [`datto`]).
 fn datto_router(ctx: FakeContext) -> Router {
     datto::router(ctx)
 }

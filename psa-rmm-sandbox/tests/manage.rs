@@ -252,6 +252,37 @@ async fn conditions_table() {
         assert_eq!(status, 400, "{bad}");
         assert_eq!(body["code"], "ApiFindCondition", "{bad}");
     }
+    // customFieldConditions match one custom field entry; childConditions reach into arrays.
+    let gold = tenant
+        .psa_companies
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 == 0)
+        .count();
+    let (status, body) = m
+        .list(
+            "company/companies",
+            &[(
+                "customFieldConditions",
+                "caption = \"Account Tier\" and value = \"gold\"",
+            )],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(ids(&body).len(), gold);
+    let contact = &m.list("company/contacts", &[]).await.1[0];
+    let email = contact["communicationItems"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, body) = m
+        .list(
+            "company/contacts",
+            &[("childConditions", &format!("communicationItems/value like \"{email}\" AND communicationItems/communicationType = \"Email\""))],
+        )
+        .await;
+    assert!(ids(&body).contains(&contact["id"].as_i64().unwrap()));
+
     let (status, body) = m
         .list("company/configurations", &[("conditions", "nmae = \"x\"")])
         .await;

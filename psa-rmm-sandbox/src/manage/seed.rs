@@ -1,8 +1,11 @@
 //! The Manage fake's initial records, built from the tenant: companies, sites, contacts, configurations and
 //! the lookup tables (statuses, types, boards, priorities, sources, members) a real instance has.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use psa_rmm_core::{Company, Device, Site};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::store::{Store, href};
@@ -31,8 +34,9 @@ pub(crate) fn seed(tenant: &Tenant, now: DateTime<Utc>, href_base: &str) -> Stor
     for (n, company) in companies.iter().enumerate() {
         s.contacts(&mut store, *company, n);
     }
+    let refs = RefCache::build(&store, &s);
     for config in &tenant.psa_configurations {
-        s.configuration(&mut store, config);
+        s.configuration(&mut store, config, &refs);
     }
     for (n, company) in companies.iter().enumerate().filter(|(n, _)| n % 4 == 0) {
         s.ticket(&mut store, *company, n);
@@ -45,6 +49,17 @@ pub(crate) fn seed(tenant: &Tenant, now: DateTime<Utc>, href_base: &str) -> Stor
 /// Fields conditions may name even when no seeded row has them yet.
 fn declare_fields(store: &mut Store) {
     store.table_mut("configurations").declare(&[
+        "id",
+        "name",
+        "type",
+        "status",
+        "company",
+        "serialNumber",
+        "modelNumber",
+        "manufacturer",
+        "osType",
+        "activeFlag",
+        "billFlag",
         "deviceIdentifier",
         "tagNumber",
         "contact",
@@ -97,6 +112,84 @@ pub(crate) fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// A configuration as the vendor serialises it (absent fields omitted).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfigurationRow<'a> {
+    id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    company: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_identifier: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serial_number: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model_number: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    manufacturer: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mac_address: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ip_address: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    os_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warranty_expiration_date: Option<String>,
+    active_flag: bool,
+    bill_flag: bool,
+    questions: [(); 0],
+    #[serde(rename = "_info")]
+    info: Info<'a>,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    id: i64,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Info<'a> {
+    last_updated: &'a str,
+    updated_by: &'a str,
+    date_entered: &'a str,
+    entered_by: &'a str,
+}
+
+/// Reference objects computed once, so seeding 200,000 configurations does not re-read their targets.
+struct RefCache {
+    companies: HashMap<i64, Value>,
+    types: HashMap<i64, Value>,
+    statuses: HashMap<i64, Value>,
+}
+
+impl RefCache {
+    fn build(store: &Store, s: &Seeder<'_>) -> Self {
+        let all = |table: &str| -> HashMap<i64, Value> {
+            store
+                .table(table)
+                .map(|t| {
+                    t.values()
+                        .map(|(id, record)| (id, reference(table, id, &record, s.href_base)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Self {
+            companies: all("companies"),
+            types: all("configuration_types"),
+            statuses: all("configuration_statuses"),
+        }
+    }
+}
+
 struct Seeder<'a> {
     href_base: &'a str,
     stamp: &'a str,
@@ -135,6 +228,12 @@ impl Seeder<'_> {
             "territory": {"id": 1 + (index % 3) as i64, "name": (["Main", "North", "South"][index % 3])},
             "market": {"id": 1 + (index % 2) as i64, "name": (["Small Business", "Healthcare"][index % 2])},
             "deletedFlag": false,
+            "customFields": [
+                {"id": 1, "caption": "RMM Customer", "type": "Checkbox", "entryMethod": "EntryField",
+                 "numberOfDecimals": 0, "value": !company.types.iter().any(|t| t == "Prospect")},
+                {"id": 2, "caption": "Account Tier", "type": "Text", "entryMethod": "List",
+                 "numberOfDecimals": 0, "value": (["Gold", "Silver", "Bronze"][index % 3])},
+            ],
             "_info": self.info(updated.as_deref()),
         });
         store.table_mut("companies").put(id, &strip_nulls(record));
@@ -191,7 +290,9 @@ impl Seeder<'_> {
         }
     }
 
-    fn configuration(&self, store: &mut Store, config: &Device) {
+    /// Serialises straight from a typed row: building a `Value` per configuration made a 200,000-row
+    /// tenant take seconds to load.
+    fn configuration(&self, store: &mut Store, config: &Device, refs: &RefCache) {
         let Ok(id) = config.external.id.parse::<i64>() else {
             return;
         };
@@ -203,34 +304,45 @@ impl Seeder<'_> {
             Some("Printer") => 6,
             _ => 1,
         };
-        let company = config
-            .company
-            .as_ref()
-            .and_then(|c| c.id.parse::<i64>().ok())
-            .map(|cid| reference_of(store, "companies", cid, self.href_base));
         let updated = config.updated_at.map(iso);
-        let record = json!({
-            "id": id,
-            "name": config.hostname,
-            "type": reference_of(store, "configuration_types", type_id, self.href_base),
-            "status": reference_of(store, "configuration_statuses", if config.active { 1 } else { 2 }, self.href_base),
-            "company": company,
-            "deviceIdentifier": config.linked_id,
-            "serialNumber": config.serial_number,
-            "modelNumber": config.model,
-            "manufacturer": config.manufacturer.as_ref().map(|m| json!({"id": manufacturer_id(m), "name": m})),
-            "macAddress": config.mac_addresses.first(),
-            "ipAddress": config.ip_address,
-            "osType": config.os,
-            "warrantyExpirationDate": config.warranty_expires.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| iso(d.and_utc())),
-            "activeFlag": config.active,
-            "billFlag": false,
-            "questions": [],
-            "_info": self.info(updated.as_deref()),
-        });
-        store
-            .table_mut("configurations")
-            .put(id, &strip_nulls(record));
+        let updated = updated.as_deref().unwrap_or(self.stamp);
+        let row = ConfigurationRow {
+            id,
+            name: config.hostname.as_deref(),
+            kind: refs.types.get(&type_id),
+            status: refs.statuses.get(&if config.active { 1 } else { 2 }),
+            company: config
+                .company
+                .as_ref()
+                .and_then(|c| c.id.parse::<i64>().ok())
+                .and_then(|cid| refs.companies.get(&cid)),
+            device_identifier: config.linked_id.as_deref(),
+            serial_number: config.serial_number.as_deref(),
+            model_number: config.model.as_deref(),
+            manufacturer: config.manufacturer.as_deref().map(|name| Named {
+                id: manufacturer_id(name),
+                name,
+            }),
+            mac_address: config.mac_addresses.first().map(String::as_str),
+            ip_address: config.ip_address.as_deref(),
+            os_type: config.os.as_deref(),
+            warranty_expiration_date: config
+                .warranty_expires
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| iso(d.and_utc())),
+            active_flag: config.active,
+            bill_flag: false,
+            questions: [],
+            info: Info {
+                last_updated: updated,
+                updated_by: "Sandbox",
+                date_entered: updated,
+                entered_by: "Sandbox",
+            },
+        };
+        if let Ok(raw) = serde_json::to_string(&row) {
+            store.table_mut("configurations").put_raw(id, raw);
+        }
     }
 
     fn ticket(&self, store: &mut Store, company: i64, n: usize) {

@@ -29,6 +29,12 @@ impl Table {
         self.next_id = self.next_id.max(id + 1);
     }
 
+    /// Inserts or replaces a row already serialised; its fields must be declared with [`Table::declare`].
+    pub(crate) fn put_raw(&mut self, id: i64, raw: String) {
+        self.rows.insert(id, raw.into_boxed_str());
+        self.next_id = self.next_id.max(id + 1);
+    }
+
     /// The parsed row.
     pub(crate) fn get(&self, id: i64) -> Option<Value> {
         self.rows
