@@ -54,6 +54,7 @@ pub struct ListRequest<T> {
     template: &'static str,
     query: Query,
     search: bool,
+    headers: Vec<(HeaderName, HeaderValue)>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -65,6 +66,7 @@ impl<T> Clone for ListRequest<T> {
             template: self.template,
             query: self.query.clone(),
             search: self.search,
+            headers: self.headers.clone(),
             _t: PhantomData,
         }
     }
@@ -98,8 +100,14 @@ where
             template,
             query,
             search,
+            headers: Vec::new(),
             _t: PhantomData,
         }
+    }
+
+    pub(crate) fn with_headers(mut self, headers: Vec<(HeaderName, HeaderValue)>) -> Self {
+        self.headers = headers;
+        self
     }
 
     /// The query.
@@ -114,15 +122,7 @@ where
 
     /// The page at `cursor` (`None`: the first page).
     pub async fn page(&self, cursor: Option<Cursor>) -> Result<Page<T, Cursor>, Error> {
-        fetch_page(
-            &self.client,
-            &self.path,
-            self.template,
-            &self.query,
-            self.search,
-            cursor,
-        )
-        .await
+        fetch_page(self, cursor).await
     }
 
     fn first(&self) -> Option<Cursor> {
@@ -167,13 +167,16 @@ fn cursor_param(url: &url::Url, name: &str) -> Option<String> {
 }
 
 async fn fetch_page<T: DeserializeOwned + Record>(
-    client: &Client,
-    path: &str,
-    template: &'static str,
-    query: &Query,
-    search: bool,
+    req: &ListRequest<T>,
     cursor: Option<Cursor>,
 ) -> Result<Page<T, Cursor>, Error> {
+    let (client, path, template, query, search) = (
+        &req.client,
+        req.path.as_str(),
+        req.template,
+        &req.query,
+        req.search,
+    );
     let ordered = query.is_ordered();
     let mut paging: Vec<(&'static str, String)> = Vec::new();
     match (ordered, cursor) {
@@ -190,6 +193,7 @@ async fn fetch_page<T: DeserializeOwned + Record>(
     let mut call = Call::new(Method::GET, template, path.to_owned());
     call.query = query.params()?;
     call.query.extend(paging.iter().cloned());
+    call.headers.extend(req.headers.iter().cloned());
     if !ordered {
         call.headers.push((
             HeaderName::from_static("pagination-type"),

@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
 use reqwest::Method;
+use reqwest::header::HeaderValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -115,6 +116,7 @@ pub struct Resource<T> {
     template: &'static str,
     item_template: &'static str,
     search: bool,
+    accept: Option<HeaderValue>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -126,6 +128,7 @@ impl<T> Clone for Resource<T> {
             template: self.template,
             item_template: self.item_template,
             search: self.search,
+            accept: self.accept.clone(),
             _t: PhantomData,
         }
     }
@@ -156,8 +159,33 @@ impl<T: Model> Resource<T> {
             template,
             item_template,
             search,
+            accept: None,
             _t: PhantomData,
         }
+    }
+
+    /// Pins another model version for this resource's calls (some endpoints reject the client-wide pin).
+    pub fn api_version(mut self, version: &str) -> Result<Self, Error> {
+        let v = version.trim();
+        if v.is_empty() || !v.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            return Err(Error::Config(format!(
+                "api_version {v:?} is not a version such as 2020.4"
+            )));
+        }
+        self.accept = Some(
+            HeaderValue::from_str(&format!(
+                "application/vnd.connectwise.com+json; version={v}"
+            ))
+            .map_err(|_| Error::Config("api_version is not a valid header value".into()))?,
+        );
+        Ok(self)
+    }
+
+    fn headers(&self) -> Vec<(reqwest::header::HeaderName, HeaderValue)> {
+        self.accept
+            .iter()
+            .map(|v| (reqwest::header::ACCEPT, v.clone()))
+            .collect()
     }
 
     /// The collection path under `apis/3.0`.
@@ -174,6 +202,7 @@ impl<T: Model> Resource<T> {
             query,
             self.search,
         )
+        .with_headers(self.headers())
     }
 
     /// Every record.
@@ -196,6 +225,7 @@ impl<T: Model> Resource<T> {
             query.fields(["id"]),
             self.search,
         )
+        .with_headers(self.headers())
     }
 
     /// How many records `query` selects (`GET .../count`).
@@ -205,6 +235,7 @@ impl<T: Model> Resource<T> {
             format!("{}/count", self.template),
             format!("{}/count", self.path),
         );
+        call.headers = self.headers();
         call.query = query
             .params()?
             .into_iter()
@@ -222,6 +253,7 @@ impl<T: Model> Resource<T> {
     fn item_call(&self, method: Method, id: T::Id) -> Call {
         let mut call = Call::new(method, self.item_template, format!("{}/{id}", self.path));
         call.item = true;
+        call.headers = self.headers();
         call
     }
 
@@ -242,6 +274,7 @@ impl<T: Creatable> Resource<T> {
             .and_then(|v| serde_json::to_vec(&v))
             .map_err(|e| Error::Config(format!("record does not serialize: {e}")))?;
         let mut call = Call::new(Method::POST, self.template, self.path.clone());
+        call.headers = self.headers();
         call.body = Some(body);
         self.client.execute_json(call).await
     }

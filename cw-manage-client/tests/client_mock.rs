@@ -773,3 +773,26 @@ async fn incremental_and_id_scans() {
     changed.assert_calls_async(1).await;
     ids.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn a_resource_can_pin_another_api_version() {
+    let server = MockServer::start_async().await;
+    companyinfo(&server, "v2025_1/").await;
+    let m = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("{API}/service/sources"))
+                .header(
+                    "accept",
+                    "application/vnd.connectwise.com+json; version=2020.4",
+                );
+            then.status(200)
+                .json_body(json!([{"id": 1, "name": "Phone"}]));
+        })
+        .await;
+    let c = client(&server);
+    let sources = c.sources().api_version("2020.4").unwrap();
+    assert_eq!(sources.all().send().await.unwrap().items.len(), 1);
+    m.assert_calls_async(1).await;
+    assert!(c.sources().api_version("3.0.0; x=1").is_err());
+}
