@@ -26,7 +26,6 @@
 
 mod auth;
 mod client;
-mod de;
 mod error;
 mod resources;
 

@@ -9,6 +9,7 @@ pub mod matching;
 pub mod model;
 pub mod normalize;
 pub mod sync;
+pub mod wire;
 
 #[cfg(feature = "http")]
 pub mod http;

@@ -94,7 +94,11 @@ impl<'de> Deserialize<'de> for TokenResponse {
             scope: Option<String>,
             #[serde(default, alias = "tokenType")]
             token_type: Option<String>,
-            #[serde(default, alias = "expiresIn", deserialize_with = "crate::de::opt_i64")]
+            #[serde(
+                default,
+                alias = "expiresIn",
+                deserialize_with = "psa_rmm_core::wire::opt_i64"
+            )]
             expires_in: Option<i64>,
         }
         let w = Wire::deserialize(d)?;

@@ -1,8 +1,8 @@
 //! Companies and sites (`/api/platform/v1/company/...`).
 
 use super::ids::{CompanyId, SiteId};
-use crate::de;
 use chrono::{DateTime, Utc};
+use psa_rmm_core::wire;
 use serde::{Deserialize, Serialize};
 
 /// A company (customer of the partner). `GET /api/platform/v1/company/companies[/{id}]`.
@@ -32,26 +32,26 @@ pub struct Company {
     /// Corporate container.
     pub corp_container: Option<CorpContainer>,
     /// Links to other products (PSA ids and the like).
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub external_ids: Vec<ExternalId>,
     /// Primary contact.
     pub primary_contact: Option<Contact>,
     /// Primary site.
     pub primary_site: Option<Site>,
     /// Acquired.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub acquired_date: Option<DateTime<Utc>>,
     /// Set when the company became inactive.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub inactive_date: Option<DateTime<Utc>>,
     /// Created.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub created_date: Option<DateTime<Utc>>,
     /// Last update.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub updated_date: Option<DateTime<Utc>>,
     /// Set when the company was deleted.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub deleted_date: Option<DateTime<Utc>>,
     /// Creator.
     pub created_by: Option<String>,
@@ -75,13 +75,13 @@ pub struct Site {
     /// Free text.
     pub description: Option<String>,
     /// Active flag.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub active_flag: Option<bool>,
     /// The company's primary site.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub primary_flag: Option<bool>,
     /// The address is a physical one.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub physical_address_flag: Option<bool>,
     /// IANA or Windows time zone name.
     pub time_zone: Option<String>,
@@ -104,19 +104,19 @@ pub struct Site {
     /// Primary phone.
     pub primary_phone_number: Option<Phone>,
     /// Links to other products.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub external_ids: Vec<ExternalId>,
     /// Created.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub created_date: Option<DateTime<Utc>>,
     /// Last update.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub updated_date: Option<DateTime<Utc>>,
     /// Set when the site was deleted.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub deleted_date: Option<DateTime<Utc>>,
     /// Set when the site became inactive.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub inactive_date: Option<DateTime<Utc>>,
 }
 
@@ -125,7 +125,7 @@ pub struct Site {
 #[serde(default, rename_all = "camelCase")]
 pub struct NamedRef {
     /// Id.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub id: Option<String>,
     /// Name.
     pub name: Option<String>,
@@ -136,15 +136,15 @@ pub struct NamedRef {
 #[serde(default, rename_all = "camelCase")]
 pub struct ActivityStatus {
     /// Id.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub id: Option<String>,
     /// Name.
     pub name: Option<String>,
     /// Active.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub active_flag: Option<bool>,
     /// Default entry.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
 }
 
@@ -174,7 +174,7 @@ pub struct CompanyRef {
     /// Short name.
     pub friendly_name: Option<String>,
     /// Links to other products.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub external_ids: Vec<ExternalId>,
 }
 
@@ -191,7 +191,7 @@ pub struct ExternalId {
     #[serde(alias = "siteID")]
     pub site_id: Option<String>,
     /// Id in the other product.
-    #[serde(alias = "externalID", deserialize_with = "de::opt_string")]
+    #[serde(alias = "externalID", deserialize_with = "wire::opt_string")]
     pub external_id: Option<String>,
     /// Other product.
     #[serde(alias = "productID")]
@@ -200,7 +200,7 @@ pub struct ExternalId {
     #[serde(alias = "productInstanceID")]
     pub product_instance_id: Option<String>,
     /// Synced back.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub backsynced: Option<bool>,
 }
 
@@ -253,13 +253,13 @@ pub struct Phone {
     /// Id.
     pub id: Option<String>,
     /// Country code.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub country_code: Option<String>,
     /// National number.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub national_number: Option<String>,
     /// Extension.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub extension: Option<String>,
 }
 

@@ -2,9 +2,9 @@
 //! endpoint. Values are always strings on the wire, even for integer and boolean fields.
 
 use super::ids::AttributeId;
-use crate::de;
 use chrono::{DateTime, Utc};
 use psa_rmm_core::string_enum;
+use psa_rmm_core::wire;
 use serde::{Deserialize, Serialize};
 
 string_enum! {
@@ -55,10 +55,10 @@ pub struct CustomFieldDefinition {
     /// Allowed values and pattern.
     pub validation_options: Option<ValidationOptions>,
     /// Default value.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub default_value: Option<String>,
     /// Editable by the partner.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub is_editable: Option<bool>,
     /// Integrator that owns it.
     pub integrator_id: Option<String>,
@@ -66,18 +66,18 @@ pub struct CustomFieldDefinition {
     #[serde(rename = "type")]
     pub origin_type: Option<String>,
     /// Required.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub required: Option<bool>,
     /// Options.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub options: Vec<String>,
     /// Length and pattern limits.
     pub validation: Option<Validation>,
     /// Created.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub created_at: Option<DateTime<Utc>>,
     /// Last update.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -88,7 +88,7 @@ pub struct ValidationOptions {
     /// Pattern.
     pub regex: Option<String>,
     /// Allowed values.
-    #[serde(rename = "enum", deserialize_with = "de::seq")]
+    #[serde(rename = "enum", deserialize_with = "wire::seq")]
     pub allowed: Vec<String>,
 }
 
@@ -97,10 +97,10 @@ pub struct ValidationOptions {
 #[serde(default, rename_all = "camelCase")]
 pub struct Validation {
     /// Minimum length.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub min_length: Option<i64>,
     /// Maximum length.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub max_length: Option<i64>,
     /// Pattern.
     pub pattern: Option<String>,
@@ -122,13 +122,13 @@ pub struct CustomFieldValue {
     /// Field name.
     pub name: Option<String>,
     /// Value (always a string; `null` when unset).
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub value: Option<String>,
     /// Value type.
     #[serde(rename = "type")]
     pub attribute_type: Option<AttributeType>,
     /// Last update.
-    #[serde(rename = "updatedAt", deserialize_with = "de::opt_datetime")]
+    #[serde(rename = "updatedAt", deserialize_with = "wire::opt_datetime")]
     pub updated_at: Option<DateTime<Utc>>,
     /// Last updater.
     #[serde(rename = "updatedBy")]

@@ -6,9 +6,9 @@
 //! to drift carries aliases.
 
 use super::ids::{CompanyId, EndpointId, SiteId};
-use crate::de;
 use chrono::{DateTime, Utc};
 use psa_rmm_core::string_enum;
+use psa_rmm_core::wire;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -95,13 +95,13 @@ pub struct EndpointsRequest {
 #[serde(default)]
 pub struct EndpointList {
     /// Agent-managed computers.
-    #[serde(deserialize_with = "de::seq", alias = "Platform")]
+    #[serde(deserialize_with = "wire::seq", alias = "Platform")]
     pub platform: Vec<EndpointGroup>,
     /// Network devices.
-    #[serde(deserialize_with = "de::seq", alias = "Network")]
+    #[serde(deserialize_with = "wire::seq", alias = "Network")]
     pub network: Vec<EndpointGroup>,
     /// Cloud resources.
-    #[serde(deserialize_with = "de::seq", alias = "Cloud")]
+    #[serde(deserialize_with = "wire::seq", alias = "Cloud")]
     pub cloud: Vec<EndpointGroup>,
 }
 
@@ -155,7 +155,7 @@ pub struct EndpointGroup {
     #[serde(rename = "siteID", alias = "siteId", alias = "SiteID")]
     pub site_id: Option<SiteId>,
     /// The endpoints.
-    #[serde(deserialize_with = "de::seq", alias = "Endpoints")]
+    #[serde(deserialize_with = "wire::seq", alias = "Endpoints")]
     pub endpoints: Vec<Endpoint>,
 }
 
@@ -203,20 +203,20 @@ pub struct Endpoint {
     /// Host, Physical or Guest.
     pub virtual_type: Option<VirtualType>,
     /// Every IP address.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub ip_address: Vec<String>,
     /// Every MAC address.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub mac_address: Vec<String>,
     /// Public IP the agent calls from.
     pub remote_address: Option<String>,
     /// Created.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub created_at: Option<DateTime<Utc>>,
     /// Creator.
     pub created_by: Option<String>,
     /// Last modification.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub modified_at: Option<DateTime<Utc>>,
     /// Last modifier.
     pub modified_by: Option<String>,
@@ -224,18 +224,18 @@ pub struct Endpoint {
     #[serde(
         rename = "agentInstalledUTC",
         alias = "agentInstalledUtc",
-        deserialize_with = "de::opt_datetime"
+        deserialize_with = "wire::opt_datetime"
     )]
     pub agent_installed_utc: Option<DateTime<Utc>>,
     /// When the record was created.
     #[serde(
         rename = "createTimeUTC",
         alias = "createTimeUtc",
-        deserialize_with = "de::opt_datetime"
+        deserialize_with = "wire::opt_datetime"
     )]
     pub create_time_utc: Option<DateTime<Utc>>,
     /// Server roles and features (a string in v1, a list in v2).
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub roles_features: Vec<String>,
     /// Operating system.
     #[serde(alias = "OS")]
@@ -249,48 +249,48 @@ pub struct Endpoint {
     #[serde(rename = "baseboard", alias = "baseBoard", alias = "BaseBoard")]
     pub baseboard: Option<Baseboard>,
     /// Network adapters.
-    #[serde(deserialize_with = "de::seq", alias = "network")]
+    #[serde(deserialize_with = "wire::seq", alias = "network")]
     pub networks: Vec<NetworkAdapter>,
     /// Processors.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub processors: Vec<Processor>,
     /// Memory modules.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub physical_memory: Vec<MemoryModule>,
     /// Drives.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub drives: Vec<Drive>,
     /// Physical drives (`physicalDrive` in v1, `physicalDrives` elsewhere).
-    #[serde(deserialize_with = "de::seq", alias = "physicalDrive")]
+    #[serde(deserialize_with = "wire::seq", alias = "physicalDrive")]
     pub physical_drives: Vec<Value>,
     /// Anti-virus products.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub anti_viruses: Vec<AntiVirus>,
     /// Installed software.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub installed_softwares: Vec<InstalledSoftware>,
     /// Local users.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub users: Vec<LocalUser>,
     /// RAID controller.
     pub raid_controller: Option<Value>,
     /// Windows services.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub services: Vec<Value>,
     /// Shares.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub shares: Vec<Value>,
     /// Software licences.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub software_licenses: Vec<Value>,
     /// Monitors.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub monitors: Vec<Value>,
     /// Keyboards.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub keyboards: Vec<Value>,
     /// Pointing devices.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub mouse: Vec<Value>,
 }
 
@@ -320,7 +320,7 @@ pub struct EndpointDetail {
     #[serde(rename = "endpointId", alias = "EndpointId")]
     pub endpoint_id_lower: Option<EndpointId>,
     /// Ids of the same endpoint in other products (e.g. Automate).
-    #[serde(rename = "endpointMapping", deserialize_with = "de::seq")]
+    #[serde(rename = "endpointMapping", deserialize_with = "wire::seq")]
     pub endpoint_mapping: Vec<EndpointMapping>,
     /// Registration id.
     #[serde(rename = "regId", alias = "regID")]
@@ -382,7 +382,7 @@ pub struct EndpointMapping {
     #[serde(
         rename = "vendorID",
         alias = "vendorId",
-        deserialize_with = "de::opt_string"
+        deserialize_with = "wire::opt_string"
     )]
     pub vendor_id: Option<String>,
 }
@@ -392,7 +392,7 @@ pub struct EndpointMapping {
 #[serde(default)]
 pub struct EndpointListV1 {
     /// Rows: `{clientId, siteId, endpointId, regId, endpointType, osType}`.
-    #[serde(deserialize_with = "de::seq", alias = "Endpoints")]
+    #[serde(deserialize_with = "wire::seq", alias = "Endpoints")]
     pub endpoints: Vec<Endpoint>,
 }
 
@@ -405,19 +405,19 @@ pub struct Os {
     /// Vendor.
     pub manufacturer: Option<String>,
     /// Version.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub version: Option<String>,
     /// Build number.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub build_number: Option<String>,
     /// Display version, e.g. "23H2".
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub display_version: Option<String>,
     /// Release id.
     #[serde(
         rename = "releaseID",
         alias = "releaseId",
-        deserialize_with = "de::opt_string"
+        deserialize_with = "wire::opt_string"
     )]
     pub release_id: Option<String>,
     /// Type.
@@ -442,7 +442,7 @@ pub struct Os {
     /// Logged-on user as the OS section reports it.
     pub user_name: Option<String>,
     /// Install date.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub install_date: Option<DateTime<Utc>>,
 }
 
@@ -455,21 +455,21 @@ pub struct SystemInfo {
     /// Model.
     pub model: Option<String>,
     /// Hardware serial.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub serial_number: Option<String>,
     /// Host name.
     pub system_name: Option<String>,
     /// Domain or workgroup.
     pub domain: Option<String>,
     /// Domain role (numeric WMI code).
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub domain_role: Option<i64>,
     /// Category.
     pub category: Option<String>,
     /// Chassis.
     pub chassis: Option<String>,
     /// Chassis type codes (SMBIOS).
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub chassis_types: Vec<i64>,
     /// Hypervisor name, for guests.
     pub hypervisor_name: Option<String>,
@@ -490,13 +490,13 @@ pub struct Bios {
     /// Manufacturer (the best available device maker).
     pub manufacturer: Option<String>,
     /// Version.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub version: Option<String>,
     /// BIOS serial.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub serial_number: Option<String>,
     /// SMBIOS version.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub smbios_version: Option<String>,
 }
 
@@ -511,12 +511,12 @@ pub struct Baseboard {
     /// Model.
     pub model: Option<String>,
     /// Board serial.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub serial_number: Option<String>,
     /// Name.
     pub name: Option<String>,
     /// Version.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub version: Option<String>,
     /// SMBIOS system UUID (v2).
     #[serde(
@@ -526,10 +526,10 @@ pub struct Baseboard {
     )]
     pub hardware_uuid: Option<String>,
     /// Install date.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub install_date: Option<DateTime<Utc>>,
     /// TPM chips.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub tpm_details: Vec<Value>,
 }
 
@@ -547,12 +547,12 @@ pub struct NetworkAdapter {
     /// Primary IPv4.
     pub ipv4: Option<String>,
     /// IPv4 addresses.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub ipv4_list: Vec<String>,
     /// Primary IPv6.
     pub ipv6: Option<String>,
     /// IPv6 addresses.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub ipv6_list: Vec<String>,
     /// Subnet mask.
     pub subnet_mask: Option<String>,
@@ -560,23 +560,23 @@ pub struct NetworkAdapter {
     #[serde(rename = "defaultIPGateway", alias = "defaultIpGateway")]
     pub default_ip_gateway: Option<String>,
     /// DHCP on.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub dhcp_enabled: Option<bool>,
     /// DHCP server.
     pub dhcp_server: Option<String>,
     /// DNS servers.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub dns_servers: Vec<String>,
     /// IP enabled.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub ip_enabled: Option<bool>,
     /// OS adapter name.
     pub logical_name: Option<String>,
     /// Interface index.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub interface_index: Option<i64>,
     /// Link speed.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub speed: Option<i64>,
 }
 
@@ -589,19 +589,19 @@ pub struct Processor {
     /// Manufacturer.
     pub manufacturer: Option<String>,
     /// Sockets.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub number_of_processors: Option<i64>,
     /// Cores.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub number_of_cores: Option<i64>,
     /// Logical processors.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub number_of_logical_processors: Option<i64>,
     /// Clock speed (a string in v1, a number in v2).
-    #[serde(deserialize_with = "de::opt_f64")]
+    #[serde(deserialize_with = "wire::opt_f64")]
     pub clock_speed_mhz: Option<f64>,
     /// Serial.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub serial_number: Option<String>,
 }
 
@@ -612,19 +612,19 @@ pub struct MemoryModule {
     /// Manufacturer.
     pub manufacturer: Option<String>,
     /// Serial.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub serial_number: Option<String>,
     /// Size in bytes.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub size_bytes: Option<i64>,
     /// Slot.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub slot: Option<String>,
     /// Speed.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub speed: Option<String>,
     /// Part number.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub part_number: Option<String>,
 }
 
@@ -639,10 +639,10 @@ pub struct Drive {
     /// Model.
     pub model: Option<String>,
     /// Serial.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub serial_number: Option<String>,
     /// Size in bytes.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub size_bytes: Option<i64>,
     /// Media type.
     pub media_type: Option<String>,
@@ -659,7 +659,7 @@ pub struct AntiVirus {
     /// Name.
     pub name: Option<String>,
     /// Version.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub version: Option<String>,
     /// Application name.
     pub application_name: Option<String>,
@@ -672,12 +672,12 @@ pub struct InstalledSoftware {
     /// Name.
     pub name: Option<String>,
     /// Version.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub version: Option<String>,
     /// Publisher.
     pub publisher: Option<String>,
     /// Install date.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub install_date: Option<DateTime<Utc>>,
 }
 
@@ -691,6 +691,6 @@ pub struct LocalUser {
     /// Type.
     pub user_type: Option<String>,
     /// Disabled.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub user_disabled: Option<bool>,
 }

@@ -1,8 +1,8 @@
 //! Device groups (`/api/platform/v1/device-groups`) and membership (v2).
 
 use super::ids::DeviceGroupId;
-use crate::de;
 use chrono::{DateTime, Utc};
+use psa_rmm_core::wire;
 use serde::{Deserialize, Serialize};
 
 /// A device group. Dynamic groups (`static: false`) are computed server-side, so membership changes
@@ -18,15 +18,15 @@ pub struct DeviceGroup {
     /// Description.
     pub description: Option<String>,
     /// Built in by the vendor.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub predefined: Option<bool>,
     /// Static (hand-maintained) rather than dynamic.
-    #[serde(rename = "static", deserialize_with = "de::opt_bool")]
+    #[serde(rename = "static", deserialize_with = "wire::opt_bool")]
     pub is_static: Option<bool>,
     /// Created.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub created_at: Option<DateTime<Utc>>,
     /// Last update.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub updated_at: Option<DateTime<Utc>>,
 }

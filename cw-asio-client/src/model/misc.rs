@@ -2,8 +2,8 @@
 //! data-mapping lookup and automation task results.
 
 use super::ids::{CompanyId, EndpointId, SiteId};
-use crate::de;
 use chrono::{DateTime, Utc};
+use psa_rmm_core::wire;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -32,13 +32,13 @@ impl RateLimits {
 #[serde(default)]
 pub struct RateLimitBucket {
     /// Requests per window.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub limit: Option<i64>,
     /// Requests left.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub remaining: Option<i64>,
     /// Unix time the window refills.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub reset: Option<i64>,
 }
 
@@ -49,10 +49,10 @@ pub struct HeartbeatResponse {
     /// `successful`, `partial_success` or `failed`.
     pub status: Option<String>,
     /// Availability per company and site.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub successful_records: Vec<HeartbeatGroup>,
     /// Resources that failed.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub failed_records: Vec<HeartbeatFailure>,
 }
 
@@ -72,7 +72,7 @@ pub struct HeartbeatGroup {
     #[serde(rename = "siteID", alias = "siteId")]
     pub site_id: Option<SiteId>,
     /// Endpoints.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub endpoints: Vec<Heartbeat>,
 }
 
@@ -87,14 +87,14 @@ pub struct Heartbeat {
     #[serde(
         rename = "DcDateTimeUTC",
         alias = "dcDateTimeUTC",
-        deserialize_with = "de::opt_datetime"
+        deserialize_with = "wire::opt_datetime"
     )]
     pub dc_date_time_utc: Option<DateTime<Utc>>,
     /// Online.
     #[serde(
         rename = "Availability",
         alias = "availability",
-        deserialize_with = "de::opt_bool"
+        deserialize_with = "wire::opt_bool"
     )]
     pub availability: Option<bool>,
 }
@@ -131,7 +131,7 @@ pub struct SystemStateInfo {
     /// Last logged-on user.
     pub last_logged_on_user: Option<LoggedOnUser>,
     /// Users logged on now.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub logged_on_users: Vec<LoggedOnUser>,
 }
 
@@ -140,7 +140,7 @@ pub struct SystemStateInfo {
 #[serde(default)]
 pub struct StartupStatus {
     /// Last boot.
-    #[serde(rename = "lastBootUpTimeUTC", deserialize_with = "de::opt_datetime")]
+    #[serde(rename = "lastBootUpTimeUTC", deserialize_with = "wire::opt_datetime")]
     pub last_boot_up_time_utc: Option<DateTime<Utc>>,
 }
 
@@ -152,12 +152,12 @@ pub struct LoggedOnUser {
     #[serde(alias = "userName")]
     pub username: Option<String>,
     /// Logon time.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub logon_time: Option<DateTime<Utc>>,
     /// Status.
     pub status: Option<String>,
     /// Administrator.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub is_admin: Option<bool>,
 }
 
@@ -182,7 +182,7 @@ pub struct UninstallRequest {
     /// Feedback.
     pub feedback: Option<String>,
     /// Endpoints to uninstall.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub endpoints: Vec<UninstallEndpoint>,
 }
 
@@ -200,7 +200,7 @@ pub struct UninstallEndpoint {
     #[serde(alias = "clientID", skip_serializing_if = "Option::is_none")]
     pub client_id: Option<CompanyId>,
     /// What to uninstall, e.g. `["RMM"]`.
-    #[serde(deserialize_with = "de::seq", skip_serializing_if = "Vec::is_empty")]
+    #[serde(deserialize_with = "wire::seq", skip_serializing_if = "Vec::is_empty")]
     pub uninstall_type: Vec<String>,
     /// Result (response only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -215,7 +215,7 @@ pub struct UninstallEndpoint {
 #[serde(default)]
 pub struct UninstallResponse {
     /// Per-endpoint results.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub endpoints: Vec<UninstallEndpoint>,
 }
 
@@ -224,7 +224,7 @@ pub struct UninstallResponse {
 #[serde(default)]
 pub struct MappingLookupRequest {
     /// Schemas to consult.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub schemas: Vec<MappingSchemaRef>,
     /// Criteria: `{sourceAttributes: {...}, targetAttributesRequest: [...]}`.
     pub criteria: Value,
@@ -239,7 +239,7 @@ pub struct MappingSchemaRef {
     /// Look up in reverse.
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "de::opt_bool"
+        deserialize_with = "wire::opt_bool"
     )]
     pub reverse: Option<bool>,
 }
@@ -249,10 +249,10 @@ pub struct MappingSchemaRef {
 #[serde(default, rename_all = "camelCase")]
 pub struct MappingLookupResponse {
     /// Every criterion matched.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub complete_match: Option<bool>,
     /// Schemas that matched.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub matched_schema_ids: Vec<String>,
     /// Attribute -> value.
     pub matched_attributes: BTreeMap<String, Value>,
@@ -275,7 +275,7 @@ pub struct ScheduledTask {
     /// State.
     pub state_to_be_submitted: Option<String>,
     /// Created.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub created_on: Option<DateTime<Utc>>,
 }
 
@@ -284,10 +284,10 @@ pub struct ScheduledTask {
 #[serde(default)]
 pub struct TaskResults {
     /// Results.
-    #[serde(rename = "Result", alias = "result", deserialize_with = "de::seq")]
+    #[serde(rename = "Result", alias = "result", deserialize_with = "wire::seq")]
     pub result: Vec<TaskResult>,
     /// Count.
-    #[serde(rename = "Count", alias = "count", deserialize_with = "de::opt_i64")]
+    #[serde(rename = "Count", alias = "count", deserialize_with = "wire::opt_i64")]
     pub count: Option<i64>,
 }
 
@@ -302,7 +302,7 @@ pub struct TaskResult {
     #[serde(alias = "endpointID")]
     pub endpoint_id: Option<EndpointId>,
     /// Execution time (`executiontime` in the spec).
-    #[serde(alias = "executiontime", deserialize_with = "de::opt_datetime")]
+    #[serde(alias = "executiontime", deserialize_with = "wire::opt_datetime")]
     pub execution_time: Option<DateTime<Utc>>,
     /// Completion status.
     pub completion_status: Option<String>,

@@ -1,9 +1,9 @@
 //! Tickets (v2), notes (v1) and the ticketing lookup tables (v1).
 
 use super::ids::{CompanyId, EndpointId, LookupId, NoteId, SiteId, TicketId};
-use crate::de;
 use chrono::{DateTime, NaiveDate, Utc};
 use psa_rmm_core::string_enum;
+use psa_rmm_core::wire;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -69,7 +69,7 @@ pub struct TicketAsset {
     /// Primary device of the ticket (not in the spec; seen live).
     #[serde(
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "de::opt_bool"
+        deserialize_with = "wire::opt_bool"
     )]
     pub is_primary: Option<bool>,
 }
@@ -94,13 +94,13 @@ pub struct Ticket {
     /// Ticket id.
     pub id: Option<TicketId>,
     /// Human number, e.g. "16516.1634".
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub number: Option<String>,
     /// NOC ticket id.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub noc_ticket_id: Option<String>,
     /// Version; +1 per update.
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub version: Option<i64>,
     /// Summary (1-255 chars).
     pub summary: Option<String>,
@@ -111,7 +111,7 @@ pub struct Ticket {
     /// Site.
     pub site: Option<EntityRef<SiteId>>,
     /// Linked devices.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub assets: Vec<TicketAsset>,
     /// Board.
     pub service_board: Option<IdName>,
@@ -135,19 +135,19 @@ pub struct Ticket {
     /// Last updater.
     pub updated_by: Option<IdName>,
     /// Tags.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub tags: Vec<IdName>,
     /// Extended attributes.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub extended_attributes: Vec<ExtendedAttribute>,
     /// Due date, `mm/dd/yyyy`.
-    #[serde(deserialize_with = "de::opt_string")]
+    #[serde(deserialize_with = "wire::opt_string")]
     pub due_date: Option<String>,
     /// Created.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub created_at: Option<DateTime<Utc>>,
     /// Last update.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -259,10 +259,10 @@ impl NewTicket {
 #[serde(default, rename_all = "camelCase")]
 pub struct TicketPage {
     /// Tickets of this page.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub tickets: Vec<Ticket>,
     /// Total across pages (0 past the last page).
-    #[serde(deserialize_with = "de::opt_i64")]
+    #[serde(deserialize_with = "wire::opt_i64")]
     pub total_count: Option<i64>,
 }
 
@@ -326,20 +326,20 @@ pub struct TicketNote {
     /// Visibility.
     pub visibility: Option<NoteVisibility>,
     /// Extended attributes.
-    #[serde(deserialize_with = "de::seq")]
+    #[serde(deserialize_with = "wire::seq")]
     pub extended_attributes: Vec<ExtendedAttribute>,
     /// Created by the API caller itself.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub self_created: Option<bool>,
     /// Creator name.
     pub created_by: Option<String>,
     /// Creator id.
     pub created_by_id: Option<String>,
     /// Created.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub created_at: Option<DateTime<Utc>>,
     /// Last update.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -376,13 +376,13 @@ pub struct LookupItem {
     /// Name.
     pub name: Option<String>,
     /// Inactive.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Created.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub created_at: Option<DateTime<Utc>>,
     /// Last update.
-    #[serde(deserialize_with = "de::opt_datetime")]
+    #[serde(deserialize_with = "wire::opt_datetime")]
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -427,7 +427,7 @@ pub struct TicketStatus {
     /// SLA state.
     pub sla_status: Option<SlaStatus>,
     /// Inactive.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
 }
 
@@ -444,7 +444,7 @@ pub struct ServiceBoard {
     /// Default priority.
     pub default_priority: Option<IdName>,
     /// Inactive.
-    #[serde(deserialize_with = "de::opt_bool")]
+    #[serde(deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
 }
 
