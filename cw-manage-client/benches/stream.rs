@@ -254,6 +254,7 @@ async fn measure(n: usize, a: &Value) {
     let mut client_times = Vec::new();
     let mut plain_times = Vec::new();
     let mut peak_growth_kb = 0u64;
+    let mut peak_kb = 0u64;
     let can_reset = reset_peak();
     for _ in 0..RUNS {
         let before = status_kb("VmRSS:").unwrap_or(0);
@@ -261,6 +262,7 @@ async fn measure(n: usize, a: &Value) {
         let (count, t) = client_scan(&c).await;
         let peak = status_kb("VmHWM:").unwrap_or(0);
         peak_growth_kb = peak_growth_kb.max(peak.saturating_sub(before));
+        peak_kb = peak_kb.max(peak);
         assert_eq!(count, n, "client saw every record");
         client_times.push(t);
         let (count, t) = plain_scan(a).await;
@@ -271,12 +273,13 @@ async fn measure(n: usize, a: &Value) {
     let rate = |t: Duration| n as f64 / t.as_secs_f64();
     println!(
         "n={n:>7}  client {:>8.0} records/s ({:.2} s)  plain reqwest+serde_json {:>8.0} records/s ({:.2} s)  \
-         overhead {:+.1}%  peak RSS growth during a client scan {} KiB{}",
+         overhead {:+.1}%  peak RSS {} KiB, growth during a client scan {} KiB{}",
         rate(ct),
         ct.as_secs_f64(),
         rate(pt),
         pt.as_secs_f64(),
         (ct.as_secs_f64() / pt.as_secs_f64() - 1.0) * 100.0,
+        peak_kb,
         peak_growth_kb,
         if can_reset {
             ""
