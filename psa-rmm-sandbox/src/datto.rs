@@ -453,9 +453,10 @@ impl Fake {
         .into_response()
     }
 
-    fn page<'a>(
+    /// One page of `items`; only the items on the page are cloned.
+    fn page<V: std::borrow::Borrow<Value>>(
         &self,
-        items: impl Iterator<Item = Value> + 'a,
+        items: impl Iterator<Item = V>,
         key: &str,
         rest: &str,
         query: &HashMap<String, String>,
@@ -471,7 +472,7 @@ impl Fake {
         for (i, item) in items.enumerate() {
             total = i + 1;
             if i >= page * max && out.len() < max {
-                out.push(item);
+                out.push(item.borrow().clone());
             }
         }
         let base = self.ctx.base_url();
@@ -503,7 +504,7 @@ impl Fake {
                     .sites
                     .iter()
                     .filter(|s| like(&s.json["name"], q.get("siteName")))
-                    .map(|s| s.json.clone());
+                    .map(|s| &s.json);
                 self.page(items, "sites", rest, q)
             }
             ("GET", ["account", "devices"]) => {
@@ -517,7 +518,7 @@ impl Fake {
                             && like(&d.json["deviceType"]["category"], q.get("deviceType"))
                             && like(&d.json["operatingSystem"], q.get("operatingSystem"))
                     })
-                    .map(|d| d.json.clone());
+                    .map(|d| &d.json);
                 self.page(items, "devices", rest, q)
             }
             ("GET", ["account", "alerts", state]) => self.alerts(rest, q, state, |_| true),
@@ -528,7 +529,7 @@ impl Fake {
                 rest,
                 q,
             ),
-            ("GET", ["account", "components"]) => self.page(std::iter::empty(), "components", rest, q),
+            ("GET", ["account", "components"]) => self.page(std::iter::empty::<Value>(), "components", rest, q),
             ("PUT", ["account", "variable"]) => self.create_variable(None, body),
             ("PUT", ["site"]) => self.create_site(body),
             ("GET", ["site", uid]) => self.with_site(uid, |s| ok(s.json.clone())),
@@ -543,7 +544,7 @@ impl Fake {
                     .devices
                     .iter()
                     .filter(|d| d.site_uid == *uid)
-                    .map(|d| d.json.clone());
+                    .map(|d| &d.json);
                 self.page(items, "devices", rest, q)
             }
             ("GET", ["site", uid, "devices", "network-interface"]) => {
@@ -728,7 +729,7 @@ impl Fake {
             .alerts
             .iter()
             .filter(|a| keep(a) && a.json["resolved"].as_bool() == Some(resolved))
-            .map(|a| a.json.clone());
+            .map(|a| &a.json);
         self.page(items, "alerts", rest, q)
     }
 
