@@ -8,3 +8,7 @@ pub mod demo;
 pub mod score;
 pub mod settings;
 pub mod ui;
+
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
