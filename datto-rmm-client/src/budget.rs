@@ -65,6 +65,24 @@ pub mod op {
     pub const ACCOUNT_VARIABLE_UPDATE: &str = "account-variable-update";
     /// `DELETE /v2/account/variable/{id}`.
     pub const ACCOUNT_VARIABLE_DELETE: &str = "account-variable-delete";
+
+    /// True when sending the operation twice leaves the same state as sending it once (it sets a value),
+    /// so a retry after a 429 or a lost answer cannot double it. Datto's HTTP methods do not say this:
+    /// the UDF and warranty setters are POSTs, while the quick-job PUT starts a new job every time.
+    pub fn is_repeatable(op: &str) -> bool {
+        matches!(
+            op,
+            SITE_UPDATE
+                | SITE_VARIABLE_UPDATE
+                | SITE_VARIABLE_DELETE
+                | DEVICE_MOVE
+                | DEVICE_WARRANTY
+                | DEVICE_UDF_SET
+                | ALERT_RESOLVE
+                | ACCOUNT_VARIABLE_UPDATE
+                | ACCOUNT_VARIABLE_DELETE
+        )
+    }
 }
 
 /// The budgets a client paces itself to.
@@ -156,6 +174,29 @@ impl Limiters {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_value_setters_are_repeatable() {
+        use super::op::*;
+        for repeatable in [
+            DEVICE_UDF_SET,
+            DEVICE_WARRANTY,
+            DEVICE_MOVE,
+            SITE_UPDATE,
+            ALERT_RESOLVE,
+        ] {
+            assert!(is_repeatable(repeatable), "{repeatable}");
+        }
+        for once in [
+            DEVICE_JOB_CREATE,
+            SITE_CREATE,
+            SITE_VARIABLE_CREATE,
+            ACCOUNT_VARIABLE_CREATE,
+        ] {
+            assert!(!is_repeatable(once), "{once}");
+        }
+        assert!(!is_repeatable("an-operation-added-later"));
+    }
+
     use super::*;
 
     #[test]

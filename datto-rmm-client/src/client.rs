@@ -297,7 +297,7 @@ impl Client {
             };
             let idempotent = match op {
                 Op::Read => true,
-                Op::Write(_) => method != Method::POST,
+                Op::Write(key) => crate::budget::op::is_repeatable(key),
             };
             let method_for_policy = if idempotent {
                 Method::GET
@@ -338,7 +338,10 @@ impl Client {
         bearer.set_sensitive(true);
         let mut req = Request::new(method.clone(), template, url.clone())
             .header(AUTHORIZATION, bearer)
-            .idempotent(matches!(op, Op::Read) || *method != Method::POST);
+            .idempotent(match op {
+                Op::Read => true,
+                Op::Write(key) => crate::budget::op::is_repeatable(key),
+            });
         if let Some(body) = body {
             req = req.body(body.clone(), HeaderValue::from_static("application/json"));
         }

@@ -708,7 +708,10 @@ async fn a_429_honours_retry_after_then_succeeds() {
         let c = c.clone();
         async move { c.account().get().await }
     });
-    tokio::time::sleep(Duration::from_millis(15)).await;
+    // Swap the mock only once the 429 was served: a fixed sleep races the request on a loaded machine.
+    while busy.calls_async().await == 0 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
     busy.delete_async().await;
     server
         .mock_async(|when, then| {
