@@ -313,6 +313,11 @@ impl Client {
 
     /// `path`, then `parts`: ids escaped as one segment each, fixed parts as they are.
     pub(crate) fn url_segments(&self, path: &str, parts: &[Part<'_>]) -> Result<Url> {
+        for part in parts {
+            if let Part::Id(id) = part {
+                psa_rmm_core::http::path_segment(id)?;
+            }
+        }
         let mut url = self.inner.http.endpoint(path)?;
         {
             let mut segs = url

@@ -42,9 +42,10 @@ fn nasty() -> impl Strategy<Value = String> {
         3 => prop::collection::vec(piece, 0..8).prop_map(|v| v.concat()),
         1 => any::<String>(),
     ]
-    .prop_filter("known unhandled: dot segments, tab/CR/LF", |s| {
-        !url_rewrites(s)
-    })
+    .prop_filter(
+        "refused before sending (path_segment, tested in core)",
+        |s| !url_rewrites(s) && psa_rmm_core::http::path_segment(s).is_ok(),
+    )
 }
 
 /// Segments the `url` crate rewrites instead of encoding (see [`nasty`]).

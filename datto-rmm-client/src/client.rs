@@ -209,6 +209,9 @@ impl Client {
 
     /// `/api/v2/...` with `segments` appended (each percent-encoded) and `query` set.
     pub(crate) fn url(&self, segments: &[&str], query: &[(String, String)]) -> Result<Url> {
+        for segment in segments {
+            psa_rmm_core::http::path_segment(segment)?;
+        }
         let mut url = self.inner.api.base_url().clone();
         url.path_segments_mut()
             .map_err(|()| Error::Config("the base URL cannot take a path".into()))?

@@ -771,3 +771,18 @@ async fn a_403_after_429_is_the_ip_block_backed_off_then_typed() {
     let _ = c.account().sites().page(0).await;
     assert!(start.elapsed() >= Duration::from_millis(150));
 }
+
+#[tokio::test]
+async fn an_id_that_would_change_the_path_is_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let token = token_mock(&server).await;
+    let c = client(&server);
+    for uid in ["..", ".", "a\rb", ""] {
+        let err = c.device(uid).set_udf(1, "x").await.unwrap_err();
+        assert!(
+            err.to_string().contains("cannot be used as an id"),
+            "{uid:?}: {err}"
+        );
+    }
+    assert_eq!(token.calls_async().await, 0, "nothing was sent");
+}

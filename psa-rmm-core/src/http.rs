@@ -89,6 +89,7 @@ mod page;
 mod redact;
 mod request;
 mod retry;
+mod segment;
 mod token;
 
 pub use self::core::{
@@ -104,6 +105,7 @@ pub use self::request::{Auth, Request, Response};
 pub use self::retry::{
     Outcome, RetryDecision, RetryPolicy, is_idempotent, parse_retry_after, retry_decision,
 };
+pub use self::segment::path_segment;
 pub use self::token::{Token, TokenCache, TokenSource};
 pub use secrecy::{ExposeSecret, SecretString};
 

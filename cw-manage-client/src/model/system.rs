@@ -96,7 +96,9 @@ impl CompanyInfo {
     /// The codebase as a path segment ending in exactly one `/`; `None` when absent or unsafe.
     pub fn codebase_segment(&self) -> Option<String> {
         let c = self.codebase.as_deref()?.trim().trim_matches('/');
+        // A codebase of dots would climb out of the site root once joined.
         let ok = !c.is_empty()
+            && !c.chars().all(|ch| ch == '.')
             && c.chars()
                 .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '.' || ch == '-');
         ok.then(|| format!("{c}/"))
