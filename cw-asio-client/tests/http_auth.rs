@@ -173,7 +173,10 @@ async fn concurrent_401s_on_one_token_renew_it_once() {
         2,
         "one renewal for ten concurrent 401s"
     );
-    assert_eq!(refused.calls_async().await, 10);
+    // How many calls went out before the renewal depends on scheduling (late starters already carry the new
+    // token); every call succeeds exactly once, and at least one saw the refusal that caused the renewal.
+    let refusals = refused.calls_async().await;
+    assert!((1..=10).contains(&refusals), "{refusals} refusals");
     assert_eq!(ok.calls_async().await, 10);
 }
 
