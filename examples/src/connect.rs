@@ -146,7 +146,7 @@ pub fn datto_client(
 }
 
 /// Scopes write-back needs on top of the client's defaults: find the custom field, write its values.
-const ASIO_WRITE_BACK_SCOPES: [&str; 2] = [
+pub const ASIO_WRITE_BACK_SCOPES: [&str; 2] = [
     "platform.custom_fields_definitions.read",
     "platform.custom_fields_values.write",
 ];

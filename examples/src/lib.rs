@@ -2,6 +2,7 @@
 //! the sandbox or real vendors, demo settings, scoring and terminal output.
 
 pub mod callback;
+pub mod check;
 pub mod config;
 pub mod connect;
 pub mod demo;
