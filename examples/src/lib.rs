@@ -11,6 +11,7 @@ pub mod report;
 pub mod score;
 pub mod settings;
 pub mod ui;
+pub mod veto;
 
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

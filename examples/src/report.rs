@@ -2,7 +2,7 @@
 //! devices against PSA configurations, each with the decision (auto, suggested, unmatched, skipped), the
 //! score, the keys that agreed and what blocked a link. Read-only: it plans, it never applies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,10 +10,10 @@ use chrono::Utc;
 use psa_rmm_core::connector::ConnectorError;
 use psa_rmm_core::mapping::MappingBook;
 use psa_rmm_core::matching::Candidate;
-use psa_rmm_core::model::ExternalRef;
+use psa_rmm_core::model::{Device, ExternalRef};
 use psa_rmm_core::sync::{
-    CompanyAction, CompanyPlan, CompanyRow, DeviceAction, DevicePlan, DeviceRow, SyncJob,
-    VanishedRow,
+    CompanyAction, CompanyPlan, CompanyRow, DeviceAction, DevicePlan, DeviceRow, DeviceSnapshot,
+    SyncJob, VanishedRow,
 };
 use psa_rmm_sandbox::{Sandbox, SandboxError, SandboxOptions, TenantSpec};
 use serde::Serialize;
@@ -23,13 +23,14 @@ use crate::config::{ConfigError, VendorConfig};
 use crate::connect::{ConnectError, Connectors};
 use crate::csv;
 use crate::settings::{setup_book, sync_settings};
+use crate::veto::serial_vetoes;
 
 /// Usage text.
 pub const USAGE: &str = "usage: match-report [--format csv|json] [--out FILE]
 
 Matches RMM companies/sites to PSA companies and RMM devices to PSA configurations, as the demo plans them,
 and writes every decision for review: auto, suggested, unmatched or skipped, with score, evidence,
-candidates, what blocked a link, and the possible move / reactivation flags. Read-only: nothing is written
+candidates, what blocked a link, serial vetoes, and the possible move / reactivation flags. Read-only: nothing is written
 to any vendor. With no vendor configured (see README), runs on the embedded sandbox.
 
   --format csv|json   output format (default csv: one table, column `record` is company or device)
@@ -90,6 +91,8 @@ pub struct ReviewRow {
     pub candidates: Vec<String>,
     /// Why no link was made although candidates exist.
     pub blocked_by: Option<String>,
+    /// Configurations that share a key with an unlinked device but hold another serial (the serial veto).
+    pub vetoed: Vec<String>,
     /// A strong key sits on an active configuration of another company.
     pub possible_move: bool,
     /// A strong key sits on an inactive configuration.
@@ -122,6 +125,7 @@ impl ReviewRow {
             evidence: Vec::new(),
             candidates: Vec::new(),
             blocked_by: None,
+            vetoed: Vec::new(),
             possible_move: false,
             possible_reactivation: false,
             changes: Vec::new(),
@@ -139,7 +143,7 @@ impl ReviewRow {
 }
 
 /// Names of CSV columns, in order.
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 18] = [
     "record",
     "rmm_system",
     "rmm_id",
@@ -153,6 +157,7 @@ pub const COLUMNS: [&str; 17] = [
     "evidence",
     "candidates",
     "blocked_by",
+    "vetoed",
     "possible_move",
     "possible_reactivation",
     "changes",
@@ -400,6 +405,34 @@ impl MatchReport {
         }
     }
 
+    /// Fills `vetoed` of the unlinked device rows from the devices and configurations read.
+    pub fn add_vetoes(&mut self, snapshot: &DeviceSnapshot) {
+        let mut by_company: HashMap<&str, Vec<&Device>> = HashMap::new();
+        for c in &snapshot.configurations {
+            if let Some(company) = &c.company {
+                by_company.entry(company.id.as_str()).or_default().push(c);
+            }
+        }
+        let devices: HashMap<(String, &str), &Device> = snapshot
+            .devices
+            .iter()
+            .map(|d| ((d.external.system.to_string(), d.external.id.as_str()), d))
+            .collect();
+        for row in &mut self.devices {
+            if !matches!(row.decision, Decision::Unmatched | Decision::Suggested) {
+                continue;
+            }
+            let (Some(company), Some(device)) = (
+                row.psa_company.as_deref(),
+                devices.get(&(row.rmm_system.clone(), row.rmm_id.as_str())),
+            ) else {
+                continue;
+            };
+            let configurations = by_company.get(company).into_iter().flatten().copied();
+            row.vetoed = serial_vetoes(device, configurations);
+        }
+    }
+
     /// Companies then devices as one CSV table with a header (RFC 4180 quoting, CRLF line ends).
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
@@ -416,7 +449,7 @@ impl MatchReport {
     }
 }
 
-fn csv_fields(r: &ReviewRow) -> [String; 17] {
+fn csv_fields(r: &ReviewRow) -> [String; 18] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     [
         tagged(&r.record),
@@ -432,6 +465,7 @@ fn csv_fields(r: &ReviewRow) -> [String; 17] {
         r.evidence.join("; "),
         r.candidates.join("; "),
         opt(&r.blocked_by),
+        r.vetoed.join("; "),
         r.possible_move.to_string(),
         r.possible_reactivation.to_string(),
         r.changes.join("; "),
@@ -446,7 +480,9 @@ pub async fn collect(job: &SyncJob, book: &mut MappingBook) -> Result<MatchRepor
     companies.apply_to(book, Utc::now());
     let snapshot = job.fetch_devices(book).await?;
     let devices = job.plan_devices(&snapshot, book);
-    Ok(MatchReport::new(&companies, &devices))
+    let mut report = MatchReport::new(&companies, &devices);
+    report.add_vetoes(&snapshot);
+    Ok(report)
 }
 
 /// Output format.
