@@ -101,9 +101,13 @@ pub fn advice(vendor: Vendor, reason: Reason) -> &'static str {
     use Vendor as V;
     match (vendor, reason) {
         (_, R::Configuration) => "Fix the setting named above (see README for the variables).",
+        (V::Manage, R::Unreachable) => {
+            "The site could not be reached: check the host name, DNS, proxy and firewall; an on-premise \
+             Manage must be reachable from this machine (allow its IP)."
+        }
         (_, R::Unreachable) => {
-            "The host could not be reached: check the host name, DNS, proxy and firewall, and that the \
-             service is up; on-premise Manage must accept traffic from this machine."
+            "The host could not be reached: check the URL's host name, DNS, proxy and firewall, and that \
+             the service is up."
         }
         (_, R::Tls) => {
             "The TLS handshake failed: the server needs a valid certificate from a trusted authority (not \
@@ -191,11 +195,26 @@ pub struct Failure {
     pub checklist: &'static str,
 }
 
+/// The error and its causes, `: `-joined (the HTTP runtime strips URLs from transport errors, and no
+/// error carries a secret), so "transport error" says whether DNS failed or the port was closed.
+fn detail(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
 impl Failure {
-    fn new(vendor: Vendor, reason: Reason, detail: impl fmt::Display) -> Self {
+    fn new(vendor: Vendor, reason: Reason, error: &(dyn std::error::Error + 'static)) -> Self {
         Self {
             reason,
-            detail: detail.to_string(),
+            detail: detail(error),
             advice: advice(vendor, reason),
             checklist: connect::advice(vendor.name()),
         }
@@ -462,7 +481,7 @@ async fn check_manage(
     insecure: bool,
     settings: &CheckSettings,
 ) -> Result<Vec<String>, Failure> {
-    let fail = |e: cw_manage_client::Error| Failure::new(Vendor::Manage, manage_reason(&e), e);
+    let fail = |e: cw_manage_client::Error| Failure::new(Vendor::Manage, manage_reason(&e), &e);
     let client = manage_client(cfg, insecure, settings).map_err(fail)?;
     let info = client.discover().await.map_err(fail)?;
     let system = client.system_info().await.map_err(fail)?;
@@ -515,7 +534,7 @@ async fn check_datto(
     insecure: bool,
     settings: &CheckSettings,
 ) -> Result<Vec<String>, Failure> {
-    let fail = |e: datto_rmm_client::Error| Failure::new(Vendor::Datto, datto_reason(&e), e);
+    let fail = |e: datto_rmm_client::Error| Failure::new(Vendor::Datto, datto_reason(&e), &e);
     let client = datto_rmm_client::Client::builder()
         .base_url(&cfg.api_url)
         .api_key(&cfg.api_key)
@@ -593,7 +612,7 @@ async fn check_asio(
     insecure: bool,
     settings: &CheckSettings,
 ) -> Result<Vec<String>, Failure> {
-    let fail = |e: cw_asio_client::Error| Failure::new(Vendor::Asio, asio_reason(&e), e);
+    let fail = |e: cw_asio_client::Error| Failure::new(Vendor::Asio, asio_reason(&e), &e);
     let scopes = asio_scopes(cfg);
     let mut builder = cw_asio_client::Client::builder()
         .client_id(&cfg.client_id)

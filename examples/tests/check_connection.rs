@@ -240,6 +240,8 @@ async fn a_closed_port_is_unreachable_and_plain_http_behind_https_is_tls() {
     for check in &checks {
         let f = check.failure().unwrap_or_else(|| panic!("{check}"));
         assert_failure(f, Reason::Unreachable, "could not be reached");
+        // The cause is spelled out, not only "transport error".
+        assert!(f.detail.contains("Connection refused"), "{}", f.detail);
     }
     // https:// to the fake's plain-http port: the handshake fails.
     let mut tls = only(&sandbox_config(&sb), Vendor::Asio);
