@@ -621,13 +621,12 @@ async fn check_asio(
         .allow_insecure_http(insecure)
         .timeout(settings.timeout)
         .retry_policy(settings.retry.clone());
-    builder = match &cfg.base_url {
-        Some(url) => builder.base_url(url),
-        None => match cw_asio_client::Region::guess_from_client_id(&cfg.client_id) {
-            Some(region) => builder.region(region),
-            None => builder.region(cw_asio_client::Region::Na),
-        },
-    };
+    // Without CW_ASIO_BASE_URL the region comes from the client id, or the build names what is missing.
+    if let Some(url) = &cfg.base_url {
+        builder = builder.base_url(url);
+    } else if let Some(region) = cw_asio_client::Region::guess_from_client_id(&cfg.client_id) {
+        builder = builder.region(region);
+    }
     let client = builder.build().map_err(fail)?;
     client.check_credentials().await.map_err(fail)?;
     let page = client

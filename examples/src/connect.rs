@@ -174,6 +174,8 @@ pub fn asio_client(
     }
     if let Some(url) = url {
         builder = builder.base_url(url);
+    } else if let Some(region) = cw_asio_client::Region::guess_from_client_id(id) {
+        builder = builder.region(region);
     }
     builder.build().map_err(|e| failed(ASIO, e))
 }

@@ -252,6 +252,22 @@ async fn a_closed_port_is_unreachable_and_plain_http_behind_https_is_tls() {
     sb.shutdown().await;
 }
 
+#[tokio::test]
+async fn an_asio_key_without_base_url_or_known_region_is_a_configuration_failure() {
+    let config = VendorConfig {
+        asio: Some(psa_rmm_examples::config::AsioConfig {
+            base_url: None,
+            client_id: "zz-not-a-region-prefix".into(),
+            client_secret: SecretString::from("s"),
+            psa_field: None,
+        }),
+        ..VendorConfig::default()
+    };
+    let f = failure_of(&config).await;
+    assert_failure(&f, Reason::Configuration, "README");
+    assert!(f.detail.contains("base URL"), "{}", f.detail);
+}
+
 const VARIABLES: [&str; 14] = [
     "CW_MANAGE_SITE",
     "CW_MANAGE_COMPANY_ID",
