@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use futures::{StreamExt, TryStreamExt};
 use psa_rmm_core::connector::{
     CompanyDirectory, ConfigField, ConfigurationStore, ConnectorError, ErrorKind, FieldChange,
-    NewConfiguration, NewTicket, NoteVisibility, TicketDesk, TicketNote,
+    NewConfiguration, NewTicket, NoteVisibility, RecordStream, TicketDesk, TicketNote,
 };
 use psa_rmm_core::model::{self as core, Company, Device, ExternalRef, Site, System, Ticket};
 
@@ -249,6 +249,17 @@ impl ConfigurationStore for ManageConnector {
             .map_err(connector_error)
             .try_collect()
             .await
+    }
+
+    fn all_configurations(&self) -> RecordStream<Device> {
+        Box::pin(
+            self.client
+                .configurations()
+                .all()
+                .stream()
+                .map_ok(|c| convert::device(&c))
+                .map_err(connector_error),
+        )
     }
 
     async fn find_linked(

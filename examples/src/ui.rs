@@ -71,18 +71,21 @@ pub async fn run_with_progress(
     executor: &Executor,
     ui: &Ui,
 ) -> Result<SyncRun, ConnectorError> {
-    let spin = ui.spinner("matching RMM customers to PSA companies");
-    let companies = job.plan_companies(book).await?;
-    companies.apply_to(book, chrono::Utc::now());
-    spin.finish_with_message(format!("companies: {}", counts(&companies.counts())));
-
     let spin = ui.spinner("reading RMM devices and PSA configurations");
-    let snapshot = job.fetch_devices(book).await?;
+    let snapshot = job.fetch_devices().await?;
+    spin.finish_with_message(format!(
+        "{} RMM devices, {} configurations",
+        snapshot.devices.len(),
+        snapshot.configurations.len()
+    ));
+    // Devices are read first: their overlap with configurations links sites whose names say nothing.
+    let spin = ui.spinner("matching companies and devices");
+    let companies = job.plan_companies(book, Some(&snapshot)).await?;
+    companies.apply_to(book, chrono::Utc::now());
     let devices = job.plan_devices(&snapshot, book);
     spin.finish_with_message(format!(
-        "{} RMM devices, {} configurations: {}",
-        snapshot.devices.len(),
-        snapshot.configurations.len(),
+        "companies: {}; devices: {}",
+        counts(&companies.counts()),
         counts(&devices.counts())
     ));
     let (exec, bar) = ui.writes(Flow::Devices, executor);

@@ -343,6 +343,9 @@ pub trait ConfigurationStore: Send + Sync {
     /// Configurations of one PSA company, active and inactive, as devices (`type_name` = configuration
     /// type, `linked_id` = stored RMM device id).
     async fn configurations(&self, company: &ExternalRef) -> Result<Vec<Device>, ConnectorError>;
+    /// Every configuration of every company, page by page (for device-overlap evidence and moves between
+    /// companies).
+    fn all_configurations(&self) -> RecordStream<Device>;
     /// The configuration whose sticky link holds `rmm_device`'s id, if any.
     async fn find_linked(&self, rmm_device: &ExternalRef)
     -> Result<Option<Device>, ConnectorError>;

@@ -440,7 +440,8 @@ pub struct DeviceInputs<'a> {
     /// RMM devices of every RMM feeding the PSA (devices of unmapped companies are skipped with the
     /// reason).
     pub devices: &'a [Device],
-    /// PSA configurations of the mapped companies.
+    /// PSA configurations (of the mapped companies at least; all of them lets moves between companies be
+    /// seen). Only configurations of mapped companies are ever flagged as vanished.
     pub configurations: &'a [Device],
     /// Company links, device links, type mappings, ignore rules.
     pub book: &'a MappingBook,
@@ -755,10 +756,12 @@ fn vanished(
         .map(|d| d.external.id.as_str())
         .collect();
     let linked: HashSet<&ExternalRef> = rows.iter().filter_map(|r| r.action.linked()).collect();
+    let mapped: HashSet<&ExternalRef> = inputs.book.company_links().map(|l| &l.psa).collect();
     let mut out: Vec<VanishedRow> = inputs
         .configurations
         .iter()
         .filter(|c| c.active && !linked.contains(&c.external))
+        .filter(|c| c.company.as_ref().is_some_and(|co| mapped.contains(co)))
         .filter_map(|c| {
             let id = local_link(c, systems)?;
             (!present.contains(id)).then(|| VanishedRow {

@@ -250,6 +250,11 @@ impl ConfigurationStore for FakeStore {
             .collect())
     }
 
+    fn all_configurations(&self) -> crate::connector::RecordStream<Device> {
+        let all = self.all();
+        Box::pin(futures::stream::iter(all.into_iter().map(Ok)))
+    }
+
     async fn find_linked(&self, rmm: &ExternalRef) -> Result<Option<Device>, ConnectorError> {
         let all = self.configs.lock().unwrap();
         Ok(all

@@ -24,8 +24,8 @@ use crate::connector::{
     DeviceInventory, TicketDesk,
 };
 use crate::mapping::MappingBook;
-use crate::matching::MatchPolicy;
-use crate::model::{Alert, Device, ExternalRef, System};
+use crate::matching::{DeviceOverlap, MatchPolicy};
+use crate::model::{Alert, Device, System};
 
 /// The PSA's capabilities.
 #[derive(Clone)]
@@ -96,7 +96,7 @@ pub struct SyncSettings {
 pub struct DeviceSnapshot {
     /// RMM devices of every RMM.
     pub devices: Vec<Device>,
-    /// PSA configurations of the mapped companies.
+    /// Every PSA configuration.
     pub configurations: Vec<Device>,
 }
 
@@ -188,8 +188,17 @@ impl SyncJob {
         self.settings.read_concurrency.max(1)
     }
 
-    /// Matches every RMM's customers to PSA companies.
-    pub async fn plan_companies(&self, book: &MappingBook) -> Result<CompanyPlan, ConnectorError> {
+    /// Matches every RMM's customers to PSA companies; with a device snapshot, devices whose strong keys
+    /// match configurations of one PSA company are evidence for that company (location-coded site names).
+    pub async fn plan_companies(
+        &self,
+        book: &MappingBook,
+        devices: Option<&DeviceSnapshot>,
+    ) -> Result<CompanyPlan, ConnectorError> {
+        let overlap = devices.map(|d| {
+            DeviceOverlap::compute(&d.devices, &d.configurations, &self.settings.matching)
+        });
+        let overlap = overlap.as_ref();
         let psa = self
             .psa
             .directory
@@ -202,13 +211,13 @@ impl SyncJob {
                 CustomerLevel::Sites => {
                     let sites = rmm.directory.sites().await;
                     let sites = sites.map_err(|e| e.context(format!("{} sites", rmm.system)))?;
-                    plan_companies(&sites, &psa, book, None, &self.settings.matching)
+                    plan_companies(&sites, &psa, book, overlap, &self.settings.matching)
                 }
                 CustomerLevel::Companies => {
                     let companies = rmm.directory.companies().await;
                     let companies =
                         companies.map_err(|e| e.context(format!("{} companies", rmm.system)))?;
-                    plan_companies(&companies, &psa, book, None, &self.settings.matching)
+                    plan_companies(&companies, &psa, book, overlap, &self.settings.matching)
                 }
             };
             plan.rows.extend(part.rows);
@@ -217,11 +226,8 @@ impl SyncJob {
         Ok(plan)
     }
 
-    /// Reads RMM devices and the configurations of the PSA companies the book maps.
-    pub async fn fetch_devices(
-        &self,
-        book: &MappingBook,
-    ) -> Result<DeviceSnapshot, ConnectorError> {
+    /// Reads RMM devices and every PSA configuration.
+    pub async fn fetch_devices(&self) -> Result<DeviceSnapshot, ConnectorError> {
         let mut devices = Vec::new();
         for rmm in &self.rmms {
             let mut of_rmm = source::collect(rmm.inventory.devices())
@@ -229,12 +235,9 @@ impl SyncJob {
                 .map_err(|e| e.context(format!("{} devices", rmm.system)))?;
             devices.append(&mut of_rmm);
         }
-        let companies: BTreeSet<ExternalRef> =
-            book.company_links().map(|l| l.psa.clone()).collect();
-        let companies: Vec<ExternalRef> = companies.into_iter().collect();
-        let configurations =
-            source::configurations_of(self.psa.configurations.as_ref(), &companies, self.reads())
-                .await?;
+        let configurations = source::collect(self.psa.configurations.all_configurations())
+            .await
+            .map_err(|e| e.context("PSA configurations"))?;
         Ok(DeviceSnapshot {
             devices,
             configurations,
@@ -381,9 +384,9 @@ impl SyncJob {
         book: &mut MappingBook,
         executor: &Executor,
     ) -> Result<SyncRun, ConnectorError> {
-        let companies = self.plan_companies(book).await?;
+        let snapshot = self.fetch_devices().await?;
+        let companies = self.plan_companies(book, Some(&snapshot)).await?;
         companies.apply_to(book, Utc::now());
-        let snapshot = self.fetch_devices(book).await?;
         let devices = self.plan_devices(&snapshot, book);
         let device_report = self.apply_devices(&devices, book, executor).await;
         let write_back = self.plan_write_back(&snapshot, book);
@@ -406,7 +409,9 @@ impl SyncJob {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AlertSeverity, Company, DeviceKind, Site};
+    use crate::matching::Evidence;
+    use crate::model::{AlertSeverity, Company, DeviceKind, ExternalRef, Site};
+    use crate::sync::CompanyAction;
     use crate::sync::fakes::{FakeDesk, FakePsaDirectory, FakeRmm, FakeStore};
     use crate::sync::tickets::TicketRule;
     use chrono::NaiveDate;
@@ -556,5 +561,87 @@ mod tests {
         let third = job.run(&mut book, &exec).await.unwrap();
         assert_eq!(third.tickets.counts().get("close"), Some(&1));
         assert_eq!(desk.open_count(), 1);
+    }
+
+    /// A location-coded site ("CONTOSO-NYC-01") has no name evidence; its devices' serials sit on
+    /// configurations of Contoso, so device overlap links it and its devices are matched, not skipped.
+    /// A configuration of an unmapped company whose device is gone is left alone.
+    #[tokio::test]
+    async fn device_overlap_links_a_location_coded_site_and_its_devices() {
+        let psa_ref = |id: &str| ExternalRef::new(System::CwManage, id);
+        let rmm_ref = |id: &str| ExternalRef::new(System::DattoRmm, id);
+        let rmm = FakeRmm {
+            sites: vec![Site::new(rmm_ref("s1"), "CONTOSO-NYC-01")],
+            ..FakeRmm::default()
+        };
+        let store = Arc::new(FakeStore::default());
+        let mut devices = Vec::new();
+        for i in 0..4 {
+            let mut d = Device::new(rmm_ref(&format!("d{i}")));
+            d.site = Some(rmm_ref("s1"));
+            d.hostname = Some(format!("NYC-PC-{i}"));
+            d.serial_number = Some(format!("5CG{i:05}"));
+            devices.push(d);
+            let mut c = Device::new(psa_ref(&format!("70{i}")));
+            c.company = Some(psa_ref("1"));
+            c.hostname = Some(format!("NYC-PC-{i}"));
+            c.serial_number = Some(format!("5CG{i:05}"));
+            store.configs.lock().unwrap().push(c);
+        }
+        let mut gone = Device::new(psa_ref("800"));
+        gone.company = Some(psa_ref("2"));
+        gone.linked_id = Some("datto-rmm:d-gone".into());
+        store.configs.lock().unwrap().push(gone);
+        *rmm.devices.lock().unwrap() = devices;
+        let rmm = Arc::new(rmm);
+        let psa = PsaSide {
+            directory: Arc::new(FakePsaDirectory(vec![
+                Company::new(psa_ref("1"), "Contoso Ltd"),
+                Company::new(psa_ref("2"), "Northwind Traders"),
+            ])),
+            configurations: store.clone(),
+            tickets: None,
+        };
+        let side = RmmSide {
+            system: System::DattoRmm,
+            customers: CustomerLevel::Sites,
+            directory: rmm.clone(),
+            inventory: rmm.clone(),
+            alerts: None,
+            writer: None,
+        };
+        let job = SyncJob::new(psa, vec![side]);
+        let book = MappingBook::new();
+        let by_name = job.plan_companies(&book, None).await.unwrap();
+        assert_eq!(by_name.counts().get("link"), None, "{by_name}");
+        let snapshot = job.fetch_devices().await.unwrap();
+        assert_eq!(
+            snapshot.configurations.len(),
+            5,
+            "every company's configurations"
+        );
+        let plan = job.plan_companies(&book, Some(&snapshot)).await.unwrap();
+        match &plan.rows[0].action {
+            CompanyAction::Link { psa, evidence, .. } => {
+                assert_eq!(psa, &psa_ref("1"));
+                assert!(
+                    evidence.contains(&Evidence::DeviceOverlap {
+                        matched: 4,
+                        total: 4
+                    }),
+                    "{evidence:?}"
+                );
+            }
+            other => panic!("expected a link, got {other:?}"),
+        }
+        let mut book = book;
+        let run = job.run(&mut book, &Executor::new()).await.unwrap();
+        let linked = run
+            .devices
+            .rows
+            .iter()
+            .filter(|r| r.action.linked().is_some());
+        assert_eq!(linked.count(), 4, "{}", run.devices);
+        assert!(run.devices.vanished.is_empty(), "{}", run.devices);
     }
 }
