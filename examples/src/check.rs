@@ -77,6 +77,8 @@ pub enum Reason {
     MissingScope,
     /// Asio: 423, the key asked for tokens too often and is locked.
     KeyLocked,
+    /// The RMM field that receives the PSA configuration id does not exist (Asio) or is no UDF (Datto).
+    WriteBackField,
     /// 429: too many requests.
     RateLimited,
     /// The vendor had a server error.
@@ -170,6 +172,14 @@ pub fn advice(vendor: Vendor, reason: Reason) -> &'static str {
              (Companies, Sites, Devices read; Custom Fields Definitions read and Values write for write-back)."
         }
         (_, R::KeyLocked) => cw_asio_client::KEY_LOCKED_ADVICE,
+        (V::Datto, R::WriteBackField) => {
+            "DATTO_RMM_PSA_UDF must be a user-defined field number from 1 to 300 (Setup > Global Settings > \
+             User-Defined Fields); pick one no other integration writes."
+        }
+        (_, R::WriteBackField) => {
+            "Create the device custom field in Asio (a text field on devices) or set CW_ASIO_PSA_FIELD to \
+             the name or id of an existing one; unset it to run without write-back."
+        }
         (_, R::RateLimited) => {
             "The vendor is rate limiting this account: wait a minute, and pause other integrations using \
              the same credentials."
@@ -535,6 +545,13 @@ async fn check_datto(
     settings: &CheckSettings,
 ) -> Result<Vec<String>, Failure> {
     let fail = |e: datto_rmm_client::Error| Failure::new(Vendor::Datto, datto_reason(&e), &e);
+    if !(1..=300).contains(&cfg.psa_udf) {
+        let e = ConfigError {
+            vendor: connect::DATTO,
+            problem: format!("UDF {} does not exist (1 to 300)", cfg.psa_udf),
+        };
+        return Err(Failure::new(Vendor::Datto, Reason::WriteBackField, &e));
+    }
     let client = datto_rmm_client::Client::builder()
         .base_url(&cfg.api_url)
         .api_key(&cfg.api_key)
@@ -562,6 +579,7 @@ async fn check_datto(
                 .map_or_else(|| "no uid".to_owned(), ToString::to_string)
         ),
         "API key and secret accepted, API access enabled".to_owned(),
+        format!("write-back to UDF {}", cfg.psa_udf),
         format!(
             "API v2 at {}, version {}, status {}",
             client.api_base(),
@@ -637,7 +655,7 @@ async fn check_asio(
         .send()
         .await
         .map_err(fail)?;
-    Ok(vec![
+    let mut verified = vec![
         format!("API at {}", client.base_url()),
         format!(
             "client id and secret accepted with {} scopes{}",
@@ -657,7 +675,40 @@ async fn check_asio(
                 ""
             }
         ),
-    ])
+    ];
+    if let Some(field) = &cfg.psa_field {
+        verified.push(asio_field(&client, field).await?);
+    }
+    Ok(verified)
+}
+
+/// Finds the device custom field write-back fills, by name or id.
+async fn asio_field(client: &cw_asio_client::Client, wanted: &str) -> Result<String, Failure> {
+    let definitions = client
+        .custom_fields()
+        .definitions(Some(&cw_asio_client::model::EntityType::Device))
+        .await
+        .map_err(|e| Failure::new(Vendor::Asio, asio_reason(&e), &e))?;
+    let found = definitions.iter().find_map(|d| {
+        let id = d.id.as_ref()?;
+        let named = d
+            .name
+            .as_deref()
+            .is_some_and(|n| n.trim().eq_ignore_ascii_case(wanted.trim()));
+        (named || id.as_str() == wanted).then(|| id.as_str().to_owned())
+    });
+    match found {
+        Some(id) => Ok(format!(
+            "write-back device custom field {wanted:?} found (id {id})"
+        )),
+        None => {
+            let e = ConfigError {
+                vendor: connect::ASIO,
+                problem: format!("no device custom field named {wanted:?}"),
+            };
+            Err(Failure::new(Vendor::Asio, Reason::WriteBackField, &e))
+        }
+    }
 }
 
 /// Command-line options.

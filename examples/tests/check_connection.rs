@@ -77,6 +77,11 @@ async fn every_vendor_passes_on_the_sandbox_and_says_what_it_verified() {
     assert!(text.contains("company \"Sandbox MSP\""), "{text}");
     assert!(text.contains("account \"Sandbox MSP\""), "{text}");
     assert!(text.contains("write-back included"), "{text}");
+    assert!(
+        text.contains("custom field \"PSA Configuration ID\" found"),
+        "{text}"
+    );
+    assert!(text.contains("write-back to UDF"), "{text}");
     assert!(psa_rmm_examples::check::exit_code(&checks) == std::process::ExitCode::SUCCESS);
     sb.shutdown().await;
 }
@@ -249,6 +254,38 @@ async fn a_closed_port_is_unreachable_and_plain_http_behind_https_is_tls() {
         a.base_url = Some(sb.asio_access().base_url.replace("http://", "https://"));
     }
     assert_failure(&failure_of(&tls).await, Reason::Tls, "certificate");
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_back_field_that_does_not_exist_fails_the_check() {
+    let sb = sandbox(SandboxOptions::default()).await;
+    let mut config = sandbox_config(&sb);
+    config.manage = None;
+    if let Some(a) = config.asio.as_mut() {
+        a.psa_field = Some("No Such Field".into());
+    }
+    if let Some(d) = config.datto.as_mut() {
+        d.psa_udf = 0;
+    }
+    let checks = check_all(&config, true, &fast()).await;
+    assert_failure(
+        checks[0].failure().unwrap(),
+        Reason::WriteBackField,
+        "1 to 300",
+    );
+    assert_failure(
+        checks[1].failure().unwrap(),
+        Reason::WriteBackField,
+        "custom field",
+    );
+    assert!(
+        checks[1]
+            .failure()
+            .unwrap()
+            .detail
+            .contains("No Such Field")
+    );
     sb.shutdown().await;
 }
 
