@@ -476,9 +476,9 @@ fn csv_fields(r: &ReviewRow) -> [String; 18] {
 /// Plans companies and devices the way the demo does, without applying anything: company links are
 /// recorded only in `book` (in memory) so that devices of mapped companies are matched.
 pub async fn collect(job: &SyncJob, book: &mut MappingBook) -> Result<MatchReport, ConnectorError> {
-    let companies = job.plan_companies(book).await?;
+    let snapshot = job.fetch_devices().await?;
+    let companies = job.plan_companies(book, Some(&snapshot)).await?;
     companies.apply_to(book, Utc::now());
-    let snapshot = job.fetch_devices(book).await?;
     let devices = job.plan_devices(&snapshot, book);
     let mut report = MatchReport::new(&companies, &devices);
     report.add_vetoes(&snapshot);
