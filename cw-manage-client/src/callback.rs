@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::lenient;
+use psa_rmm_core::wire;
 
 /// The header Manage puts the signature in.
 pub const SIGNATURE_HEADER: &str = "x-content-signature";
@@ -134,7 +134,7 @@ pub struct CallbackDelivery {
         rename = "CallbackObjectRecId",
         alias = "callbackObjectRecId",
         default,
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "wire::opt_i64"
     )]
     pub callback_object_rec_id: Option<i64>,
     /// PSA login company.
@@ -158,7 +158,7 @@ pub struct CallbackDelivery {
         alias = "Id",
         alias = "id",
         default,
-        deserialize_with = "lenient::opt_i64"
+        deserialize_with = "wire::opt_i64"
     )]
     pub id: Option<i64>,
     /// Member who made the change.
@@ -166,7 +166,7 @@ pub struct CallbackDelivery {
         rename = "MemberId",
         alias = "memberId",
         default,
-        deserialize_with = "lenient::opt_string_any"
+        deserialize_with = "wire::opt_string"
     )]
     pub member_id: Option<String>,
     /// Unique per delivery: dedupe on it.
@@ -180,7 +180,7 @@ pub struct CallbackDelivery {
         rename = "PartnerId",
         alias = "partnerId",
         default,
-        deserialize_with = "lenient::opt_string_any"
+        deserialize_with = "wire::opt_string"
     )]
     pub partner_id: Option<String>,
     /// Product instance id (may be null).
@@ -188,7 +188,7 @@ pub struct CallbackDelivery {
         rename = "ProductInstanceId",
         alias = "productInstanceId",
         default,
-        deserialize_with = "lenient::opt_string_any"
+        deserialize_with = "wire::opt_string"
     )]
     pub product_instance_id: Option<String>,
     /// Record type (`contact`, `ticket`, `company`, `configuration`, ...).

@@ -42,7 +42,7 @@ macro_rules! id_types {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                crate::lenient::i64_required(d).map(Self)
+                psa_rmm_core::wire::i64_required(d).map(Self)
             }
         }
     )+};

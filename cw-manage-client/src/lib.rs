@@ -11,7 +11,6 @@ pub mod connector;
 pub mod convert;
 mod error;
 mod ids;
-mod lenient;
 mod list;
 pub mod model;
 mod ops;
@@ -24,8 +23,8 @@ pub use client::{
 };
 pub use error::{BodyKind, Error};
 pub use ids::*;
-pub use lenient::parse_datetime;
 pub use list::{Cursor, IdOnly, ListRequest, Record};
 pub use ops::{CompanyFilter, CompanyFilterOptions, OpportunityUpdate, pick_closed_status};
 pub use psa_rmm_core::http::{Page, RateLimiter, RetryPolicy, SecretString};
+pub use psa_rmm_core::wire::parse_datetime;
 pub use resource::{Creatable, Deletable, Model, Resource, Updatable};

@@ -37,7 +37,7 @@ pub trait Record {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 pub struct IdOnly {
     /// The id.
-    #[serde(deserialize_with = "crate::lenient::i64_required")]
+    #[serde(deserialize_with = "psa_rmm_core::wire::i64_required")]
     pub id: i64,
 }
 

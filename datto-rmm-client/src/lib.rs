@@ -6,7 +6,8 @@
 
 pub mod convert;
 pub mod ids;
-pub mod lenient;
+/// The lenient wire decoders, shared with the other clients in [`psa_rmm_core::wire`]; kept under this path.
+pub use psa_rmm_core::wire as lenient;
 pub mod model;
 
 pub use ids::{

@@ -69,9 +69,32 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
     Ok(Option::<Value>::deserialize(d)?.and_then(|v| value_to_i64(&v)))
 }
 
-/// A required integer (typically an id) that may be sent as a numeric string; missing or unreadable fails.
+/// A required id that may be sent as a numeric string or a whole float (`12.0`); missing, unreadable,
+/// fractional or out-of-range fails.
+///
+/// Stricter than [`opt_i64`]: truncating `12.5` or saturating `1e300` would name a different record.
 pub fn i64_required<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    opt_i64(d)?.ok_or_else(|| D::Error::custom("expected an integer, found null or a non-number"))
+    Option::<Value>::deserialize(d)?
+        .as_ref()
+        .and_then(value_to_exact_i64)
+        .ok_or_else(|| D::Error::custom("expected an id (an integer), found null or a non-number"))
+}
+
+/// Floats past 2^53 no longer hold every integer, so a float id beyond that may already be a neighbour's.
+const EXACT_FLOAT_LIMIT: f64 = 9.0e15;
+
+fn value_to_exact_i64(v: &Value) -> Option<i64> {
+    let exact = |f: f64| (f.fract() == 0.0 && f.abs() < EXACT_FLOAT_LIMIT).then_some(f as i64);
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(exact)),
+        Value::String(s) => {
+            let t = s.trim();
+            t.parse()
+                .ok()
+                .or_else(|| t.parse::<f64>().ok().and_then(exact))
+        }
+        _ => None,
+    }
 }
 
 fn value_to_i64(v: &Value) -> Option<i64> {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::common::{Info, Reference};
 use crate::ids::{BoardId, ItemId, PriorityId, ServiceTypeId, SourceId, StatusId, SubTypeId};
-use crate::lenient;
+use psa_rmm_core::wire;
 
 /// A service board (`/service/boards`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -20,10 +20,10 @@ pub struct Board {
     /// Department.
     pub department: Option<Reference>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Project board.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub project_flag: Option<bool>,
     /// Status set when tickets auto-close.
     pub auto_close_status: Option<Reference<StatusId>>,
@@ -46,23 +46,19 @@ pub struct BoardStatus {
     /// Board.
     pub board: Option<Reference<BoardId>>,
     /// Order on the board.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub sort_order: Option<i64>,
     /// Shown on the board.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub display_on_board: Option<bool>,
     /// Inactive.
-    #[serde(
-        default,
-        alias = "inactiveFlag",
-        deserialize_with = "lenient::opt_bool"
-    )]
+    #[serde(default, alias = "inactiveFlag", deserialize_with = "wire::opt_bool")]
     pub inactive: Option<bool>,
     /// A closed status: moving a ticket here closes it.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub closed_status: Option<bool>,
     /// Default status of the board.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
     /// Escalation status.
     pub escalation_status: Option<String>,
@@ -85,10 +81,10 @@ pub struct BoardType {
     /// Reactive or Proactive.
     pub category: Option<String>,
     /// Default type.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Board (some servers embed the whole board).
     pub board: Option<Reference<BoardId>>,
@@ -109,10 +105,10 @@ pub struct BoardSubType {
     /// Name.
     pub name: Option<String>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Types the subtype applies to.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub type_association_ids: Vec<i64>,
     /// Board.
     pub board: Option<Reference<BoardId>>,
@@ -133,7 +129,7 @@ pub struct BoardItem {
     /// Name.
     pub name: Option<String>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Board.
     pub board: Option<Reference<BoardId>>,
@@ -156,10 +152,10 @@ pub struct Priority {
     /// Colour name.
     pub color: Option<String>,
     /// Order.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub sort_order: Option<i64>,
     /// Default priority.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
     /// Critical, High, Medium or Low.
     pub level: Option<String>,
@@ -180,7 +176,7 @@ pub struct Source {
     /// Name.
     pub name: Option<String>,
     /// Default source.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing)]

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::lenient;
+use psa_rmm_core::wire;
 
 /// Read-only metadata (`_info`): `lastUpdated`, `updatedBy`, `dateEntered`, `enteredBy` and `*_href` links.
 ///
@@ -33,12 +33,12 @@ impl Info {
 
     /// `_info.lastUpdated`: the only change timestamp Manage exposes on most records.
     pub fn last_updated(&self) -> Option<DateTime<Utc>> {
-        self.get("lastUpdated").and_then(lenient::parse_datetime)
+        self.get("lastUpdated").and_then(wire::parse_datetime)
     }
 
     /// `_info.dateEntered`: creation time.
     pub fn date_entered(&self) -> Option<DateTime<Utc>> {
-        self.get("dateEntered").and_then(lenient::parse_datetime)
+        self.get("dateEntered").and_then(wire::parse_datetime)
     }
 
     /// `_info.updatedBy`.
@@ -56,7 +56,7 @@ struct InfoValue(Option<String>);
 
 impl<'de> Deserialize<'de> for InfoValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        lenient::opt_string_any(d).map(InfoValue)
+        wire::opt_string(d).map(InfoValue)
     }
 }
 
@@ -114,14 +114,14 @@ pub struct Reference<I = i64> {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string_any"
+        deserialize_with = "wire::opt_string"
     )]
     pub identifier: Option<String>,
     /// Display name (boards, statuses, priorities, types).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string_any"
+        deserialize_with = "wire::opt_string"
     )]
     pub name: Option<String>,
     /// Metadata, never sent back.
@@ -227,10 +227,10 @@ psa_rmm_core::string_enum! {
 #[serde(rename_all = "camelCase")]
 pub struct CustomField {
     /// Definition id (`/system/userDefinedFields/{id}`).
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub id: Option<i64>,
     /// Label.
-    #[serde(default, deserialize_with = "lenient::opt_string_any")]
+    #[serde(default, deserialize_with = "wire::opt_string")]
     pub caption: Option<String>,
     /// Data type.
     #[serde(rename = "type", default)]
@@ -239,7 +239,7 @@ pub struct CustomField {
     #[serde(default)]
     pub entry_method: Option<EntryMethod>,
     /// Decimals for numbers.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub number_of_decimals: Option<i64>,
     /// The value (any JSON); `None` when empty. Sent as `null` to clear.
     #[serde(default)]
@@ -248,7 +248,7 @@ pub struct CustomField {
     #[serde(
         default,
         alias = "connectWiseID",
-        deserialize_with = "lenient::opt_string_any"
+        deserialize_with = "wire::opt_string"
     )]
     pub connect_wise_id: Option<String>,
     /// Keys this version does not model.
@@ -291,7 +291,7 @@ pub fn custom_field<'a>(fields: &'a [CustomField], caption: &str) -> Option<&'a 
 #[serde(rename_all = "camelCase")]
 pub struct CustomFieldDefinition {
     /// Id (what a [`CustomField`]'s `id` refers to).
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub id: Option<i64>,
     /// Label.
     pub caption: Option<String>,
@@ -302,10 +302,10 @@ pub struct CustomFieldDefinition {
     /// Entry method.
     pub entry_type_identifier: Option<EntryMethod>,
     /// Required.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub required_flag: Option<bool>,
     /// Pick-list options.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub options: Vec<CustomFieldOption>,
     /// Keys this version does not model.
     #[serde(flatten, skip_serializing)]
@@ -317,15 +317,15 @@ pub struct CustomFieldDefinition {
 #[serde(rename_all = "camelCase")]
 pub struct CustomFieldOption {
     /// Id.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub id: Option<i64>,
     /// Value.
     pub option_value: Option<String>,
     /// Default.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
 }
 
@@ -333,7 +333,7 @@ pub struct CustomFieldOption {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub struct Count {
     /// Number of records the filter selects.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub count: Option<i64>,
 }
 

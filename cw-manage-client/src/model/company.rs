@@ -8,7 +8,7 @@ use super::common::{CustomField, Info, Reference};
 use crate::ids::{
     CompanyId, CompanyStatusId, CompanyTypeId, ContactId, LocationId, MarketId, MemberId, SiteId,
 };
-use crate::lenient;
+use psa_rmm_core::wire;
 
 /// A company (`/company/companies`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -23,7 +23,7 @@ pub struct Company {
     /// Status (Active, Inactive, ...).
     pub status: Option<Reference<CompanyStatusId>>,
     /// Types (Client, Prospect, ...); settable only on create.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub types: Vec<Reference<CompanyTypeId>>,
     /// Address line 1.
     pub address_line1: Option<String>,
@@ -52,7 +52,7 @@ pub struct Company {
     /// Default contact.
     pub default_contact: Option<Reference<ContactId>>,
     /// Acquired date.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub date_acquired: Option<DateTime<Utc>>,
     /// Parent company.
     pub parent_company: Option<Reference<CompanyId>>,
@@ -61,19 +61,19 @@ pub struct Company {
     /// Annual revenue.
     pub annual_revenue: Option<f64>,
     /// Employees.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub number_of_employees: Option<i64>,
     /// Lead flag.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub lead_flag: Option<bool>,
     /// Vendor flag.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub is_vendor_flag: Option<bool>,
     /// Deleted (soft delete): the only deletion trace polling can see.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub deleted_flag: Option<bool>,
     /// When it was deleted.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub date_deleted: Option<DateTime<Utc>>,
     /// Who deleted it.
     pub deleted_by: Option<String>,
@@ -84,13 +84,13 @@ pub struct Company {
     /// Mobile GUID.
     pub mobile_guid: Option<String>,
     /// Integrator tags.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub integrator_tags: Vec<String>,
     /// Metadata (`lastUpdated`, `dateEntered`, hrefs).
     #[serde(rename = "_info", default, skip_serializing)]
     pub info: Info,
     /// Custom fields.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub custom_fields: Vec<CustomField>,
     /// Keys this version does not model (`userDefinedField1..10`, billing setup, ...).
     #[serde(flatten, skip_serializing)]
@@ -106,13 +106,13 @@ pub struct CompanyStatus {
     /// Name.
     pub name: Option<String>,
     /// Default status.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
     /// Inactive status: companies in it are not active customers.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Saving is refused in this status.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub disallow_saving_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing)]
@@ -131,10 +131,10 @@ pub struct CompanyType {
     /// Name (Client, Prospect, Vendor, ...).
     pub name: Option<String>,
     /// Default type.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
     /// Vendor type.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub vendor_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing)]
@@ -167,10 +167,10 @@ pub struct CompanySite {
     /// Phone.
     pub phone_number: Option<String>,
     /// Primary address.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub primary_address_flag: Option<bool>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Owning company.
     pub company: Option<Reference<CompanyId>>,
@@ -178,7 +178,7 @@ pub struct CompanySite {
     #[serde(rename = "_info", default, skip_serializing)]
     pub info: Info,
     /// Custom fields.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub custom_fields: Vec<CustomField>,
     /// Keys this version does not model.
     #[serde(flatten, skip_serializing)]
@@ -210,7 +210,7 @@ pub struct Market {
     /// Name.
     pub name: Option<String>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing)]

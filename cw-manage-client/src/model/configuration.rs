@@ -9,17 +9,17 @@ use crate::ids::{
     CompanyId, ConfigurationId, ConfigurationStatusId, ConfigurationTypeId, ContactId, MemberId,
     QuestionId, SiteId,
 };
-use crate::lenient;
+use psa_rmm_core::wire;
 
 /// The answer to one question of the configuration's type.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigurationQuestion {
     /// Answer id.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub answer_id: Option<i64>,
     /// Question id.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub question_id: Option<i64>,
     /// Question text.
     pub question: Option<String>,
@@ -30,7 +30,7 @@ pub struct ConfigurationQuestion {
     /// Data type.
     pub field_type: Option<CustomFieldType>,
     /// Required.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub required_flag: Option<bool>,
     /// Keys this version does not model.
     #[serde(flatten, skip_serializing)]
@@ -65,15 +65,15 @@ pub struct Configuration {
     /// Asset tag.
     pub tag_number: Option<String>,
     /// Purchase date.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub purchase_date: Option<DateTime<Utc>>,
     /// Installation date.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub installation_date: Option<DateTime<Utc>>,
     /// Installed by.
     pub installed_by: Option<Reference<MemberId>>,
     /// Warranty end.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub warranty_expiration_date: Option<DateTime<Utc>>,
     /// Vendor notes.
     pub vendor_notes: Option<String>,
@@ -84,7 +84,7 @@ pub struct Configuration {
     /// Last logged-on user.
     pub last_login_name: Option<String>,
     /// Bill flag.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub bill_flag: Option<bool>,
     /// IP address.
     pub ip_address: Option<String>,
@@ -101,17 +101,17 @@ pub struct Configuration {
     /// Disks.
     pub local_hard_drives: Option<String>,
     /// Parent configuration.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub parent_configuration_id: Option<i64>,
     /// Vendor company.
     pub vendor: Option<Reference<CompanyId>>,
     /// Manufacturer.
     pub manufacturer: Option<Reference>,
     /// Answers to the type's questions.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub questions: Vec<ConfigurationQuestion>,
     /// Active.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub active_flag: Option<bool>,
     /// Management link.
     pub management_link: Option<String>,
@@ -125,7 +125,7 @@ pub struct Configuration {
     #[serde(rename = "_info", default, skip_serializing)]
     pub info: Info,
     /// Custom fields.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub custom_fields: Vec<CustomField>,
     /// Keys this version does not model (backup fields, SLA, ...).
     #[serde(flatten, skip_serializing)]
@@ -141,10 +141,10 @@ pub struct ConfigurationType {
     /// Name (Managed Workstation, Server, ...).
     pub name: Option<String>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Built-in type.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub system_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing)]
@@ -164,10 +164,10 @@ pub struct ConfigurationStatus {
     #[serde(alias = "name")]
     pub description: Option<String>,
     /// A closed (inactive) status.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub closed_flag: Option<bool>,
     /// Default status.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing)]
@@ -194,10 +194,10 @@ pub struct ConfigurationTypeQuestion {
     /// Question text.
     pub question: Option<String>,
     /// Required.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub required_flag: Option<bool>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing)]

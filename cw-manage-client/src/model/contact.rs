@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::common::{CustomField, Info, Reference};
 use crate::ids::{CompanyId, ContactId, SiteId};
-use crate::lenient;
+use psa_rmm_core::wire;
 
 psa_rmm_core::string_enum! {
     /// Kind of a communication item.
@@ -24,7 +24,7 @@ psa_rmm_core::string_enum! {
 #[serde(rename_all = "camelCase")]
 pub struct CommunicationItem {
     /// Id.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub id: Option<i64>,
     /// Communication type reference (Email, Direct, Mobile, ...).
     #[serde(rename = "type")]
@@ -34,7 +34,7 @@ pub struct CommunicationItem {
     /// Extension.
     pub extension: Option<String>,
     /// Default of its kind.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
     /// E-mail domain (`@example.com`).
     pub domain: Option<String>,
@@ -62,20 +62,20 @@ pub struct Contact {
     /// Title.
     pub title: Option<String>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Default contact of its company.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub default_flag: Option<bool>,
     /// Default phone type.
     pub default_phone_type: Option<String>,
     /// Default phone number.
     pub default_phone_nbr: Option<String>,
     /// Phones and e-mails.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub communication_items: Vec<CommunicationItem>,
     /// Contact types.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub types: Vec<Reference>,
     /// Mobile GUID.
     pub mobile_guid: Option<String>,
@@ -83,7 +83,7 @@ pub struct Contact {
     #[serde(rename = "_info", default, skip_serializing)]
     pub info: Info,
     /// Custom fields.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub custom_fields: Vec<CustomField>,
     /// Keys this version does not model.
     #[serde(flatten, skip_serializing)]

@@ -3,26 +3,26 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::lenient;
+use psa_rmm_core::wire;
 
 /// One validation failure of an `InvalidObject` error.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationError {
     /// Code (`MissingRequiredField`, `InvalidField`, `NotFound`, `ObjectExists`, ...).
-    #[serde(default, deserialize_with = "lenient::opt_string_any")]
+    #[serde(default, deserialize_with = "wire::opt_string")]
     pub code: Option<String>,
     /// Message.
-    #[serde(default, deserialize_with = "lenient::opt_string_any")]
+    #[serde(default, deserialize_with = "wire::opt_string")]
     pub message: Option<String>,
     /// Resource (`ticket`, `contact`, ...).
-    #[serde(default, deserialize_with = "lenient::opt_string_any")]
+    #[serde(default, deserialize_with = "wire::opt_string")]
     pub resource: Option<String>,
     /// Field (`company/id`).
-    #[serde(default, deserialize_with = "lenient::opt_string_any")]
+    #[serde(default, deserialize_with = "wire::opt_string")]
     pub field: Option<String>,
     /// Details.
-    #[serde(default, deserialize_with = "lenient::opt_string_any")]
+    #[serde(default, deserialize_with = "wire::opt_string")]
     pub details: Option<String>,
 }
 
@@ -31,16 +31,16 @@ pub struct ValidationError {
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// Code (`InvalidObject`, `NotFound`, `ApiFindCondition`, `ConnectWiseApi`, `Security`, ...).
-    #[serde(default, deserialize_with = "lenient::opt_string_any")]
+    #[serde(default, deserialize_with = "wire::opt_string")]
     pub code: Option<String>,
     /// The 429 body's `error` key, which plays the role of `code`.
-    #[serde(default, deserialize_with = "lenient::opt_string_any")]
+    #[serde(default, deserialize_with = "wire::opt_string")]
     pub error: Option<String>,
     /// Message.
-    #[serde(default, deserialize_with = "lenient::opt_string_any")]
+    #[serde(default, deserialize_with = "wire::opt_string")]
     pub message: Option<String>,
     /// Validation failures (may be `null` or absent).
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub errors: Vec<ValidationError>,
     /// Keys this version does not model.
     #[serde(flatten)]

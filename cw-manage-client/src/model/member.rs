@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::common::{CustomField, Info, Reference};
 use crate::ids::{BoardId, MemberId};
-use crate::lenient;
+use psa_rmm_core::wire;
 
 /// A member (`/system/members`). The schema marks many fields required; real answers omit them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -25,7 +25,7 @@ pub struct Member {
     /// Licence class: F (full), A (API), C, X.
     pub license_class: Option<String>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Office e-mail.
     pub office_email: Option<String>,
@@ -36,7 +36,7 @@ pub struct Member {
     /// Title.
     pub title: Option<String>,
     /// Hire date.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub hire_date: Option<DateTime<Utc>>,
     /// Security role.
     pub security_role: Option<Reference>,
@@ -45,13 +45,13 @@ pub struct Member {
     /// Daily capacity (hours).
     pub daily_capacity: Option<f64>,
     /// Administrator.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub admin_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing)]
     pub info: Info,
     /// Custom fields.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub custom_fields: Vec<CustomField>,
     /// Keys this version does not model.
     #[serde(flatten, skip_serializing)]

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::common::{CustomField, Info, Reference};
 use crate::ids::{CatalogItemId, CompanyId};
-use crate::lenient;
+use psa_rmm_core::wire;
 
 /// A catalog item (`/procurement/catalog`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -20,7 +20,7 @@ pub struct CatalogItem {
     /// Customer-facing description.
     pub customer_description: Option<String>,
     /// Inactive.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// Category.
     pub category: Option<Reference>,
@@ -38,10 +38,10 @@ pub struct CatalogItem {
     /// Cost.
     pub cost: Option<f64>,
     /// Taxable.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub taxable_flag: Option<bool>,
     /// Recurring product.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub recurring_flag: Option<bool>,
     /// Manufacturer.
     pub manufacturer: Option<Reference>,
@@ -57,7 +57,7 @@ pub struct CatalogItem {
     #[serde(rename = "_info", default, skip_serializing)]
     pub info: Info,
     /// Custom fields.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub custom_fields: Vec<CustomField>,
     /// Keys this version does not model.
     #[serde(flatten, skip_serializing)]

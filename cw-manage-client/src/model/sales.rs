@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::common::{CustomField, Info, Reference};
 use crate::ids::{CompanyId, ContactId, MemberId, OpportunityId, SiteId};
-use crate::lenient;
+use psa_rmm_core::wire;
 
 /// A sales opportunity (`/sales/opportunities`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -17,7 +17,7 @@ pub struct Opportunity {
     /// Name.
     pub name: Option<String>,
     /// Expected close date.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub expected_close_date: Option<DateTime<Utc>>,
     /// Type.
     #[serde(rename = "type")]
@@ -48,7 +48,7 @@ pub struct Opportunity {
     #[serde(rename = "customerPO", alias = "customerPo")]
     pub customer_po: Option<String>,
     /// Closed date.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub closed_date: Option<DateTime<Utc>>,
     /// Total sales tax.
     pub total_sales_tax: Option<f64>,
@@ -56,7 +56,7 @@ pub struct Opportunity {
     #[serde(rename = "_info", default, skip_serializing)]
     pub info: Info,
     /// Custom fields.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub custom_fields: Vec<CustomField>,
     /// Keys this version does not model.
     #[serde(flatten, skip_serializing)]

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::common::Info;
 use crate::ids::CallbackId;
-use crate::lenient;
+use psa_rmm_core::wire;
 
 /// `GET /system/info`: the connection test's answer.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -14,14 +14,14 @@ pub struct SystemInfo {
     /// Server version (`v2025.1.10431`).
     pub version: Option<String>,
     /// Cloud-hosted.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub is_cloud: Option<bool>,
     /// Server time zone.
     pub server_time_zone: Option<String>,
     /// Cloud region (NA, EU, AU).
     pub cloud_region: Option<String>,
     /// Licence bits.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub license_bits: Vec<LicenseBit>,
     /// Keys this version does not model.
     #[serde(flatten, skip_serializing)]
@@ -54,7 +54,7 @@ pub struct LicenseBit {
     /// Name.
     pub name: Option<String>,
     /// Active.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub active_flag: Option<bool>,
 }
 
@@ -81,7 +81,7 @@ pub struct CompanyInfo {
         rename = "IsCloud",
         alias = "isCloud",
         default,
-        deserialize_with = "lenient::opt_bool"
+        deserialize_with = "wire::opt_bool"
     )]
     pub is_cloud: Option<bool>,
     /// Site URL, when the server sends one.
@@ -117,7 +117,7 @@ pub struct CallbackEntry {
     /// Where Manage posts; it appends the record id, so end it with `?recordId=`.
     pub url: Option<String>,
     /// Object id the level refers to; `1` for level `owner`.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub object_id: Option<i64>,
     /// Record type (`ticket`, `company`, `configuration`, ...), lower-case in practice.
     #[serde(rename = "type")]
@@ -125,18 +125,18 @@ pub struct CallbackEntry {
     /// Level (`owner`, `board`, `status`, ...).
     pub level: Option<String>,
     /// Creator member (read-only).
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub member_id: Option<i64>,
     /// Payload version.
     pub payload_version: Option<String>,
     /// Disabled (Manage disables a callback that failed for three days).
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub inactive_flag: Option<bool>,
     /// SOAP callback.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub is_soap_callback_flag: Option<bool>,
     /// Changes made by this integration do not call back.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub is_self_suppressed_flag: Option<bool>,
     /// GUID.
     #[serde(rename = "connectWiseID", alias = "connectWiseId")]

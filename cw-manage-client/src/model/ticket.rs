@@ -9,7 +9,7 @@ use crate::ids::{
     BoardId, CompanyId, ContactId, ItemId, MemberId, NoteId, PriorityId, ServiceTypeId, SiteId,
     SourceId, StatusId, SubTypeId, TicketId,
 };
-use crate::lenient;
+use psa_rmm_core::wire;
 
 psa_rmm_core::string_enum! {
     /// What kind of ticket a record is.
@@ -86,7 +86,7 @@ pub struct Ticket {
     /// PO number.
     pub po_number: Option<String>,
     /// Required date.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub required_date: Option<DateTime<Utc>>,
     /// Budget hours.
     pub budget_hours: Option<f64>,
@@ -99,30 +99,30 @@ pub struct Ticket {
     /// Initial resolution: create only.
     pub initial_resolution: Option<String>,
     /// `false` suppresses the notification e-mails of a create or update.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub process_notifications: Option<bool>,
     /// Closed (set by moving to a closed board status).
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub closed_flag: Option<bool>,
     /// When it was closed.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub closed_date: Option<DateTime<Utc>>,
     /// Who closed it.
     pub closed_by: Option<String>,
     /// When it was resolved.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub date_resolved: Option<DateTime<Utc>>,
     /// When it was first responded to.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub date_responded: Option<DateTime<Utc>>,
     /// Parent ticket.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub parent_ticket_id: Option<i64>,
     /// Has child tickets.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub has_child_ticket: Option<bool>,
     /// Integrator tags.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub integrator_tags: Vec<String>,
     /// Mobile GUID.
     pub mobile_guid: Option<String>,
@@ -130,7 +130,7 @@ pub struct Ticket {
     #[serde(rename = "_info", default, skip_serializing)]
     pub info: Info,
     /// Custom fields.
-    #[serde(default, deserialize_with = "lenient::vec")]
+    #[serde(default, deserialize_with = "wire::null_default")]
     pub custom_fields: Vec<CustomField>,
     /// Keys this version does not model (billing, SLA, escalation, ...).
     #[serde(flatten, skip_serializing)]
@@ -146,39 +146,39 @@ pub struct TicketNote {
     /// Id (`0` on a note not yet created).
     pub id: NoteId,
     /// Ticket.
-    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[serde(default, deserialize_with = "wire::opt_i64")]
     pub ticket_id: Option<i64>,
     /// Text.
     pub text: Option<String>,
     /// Shown in Discussion.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub detail_description_flag: Option<bool>,
     /// Shown in Internal analysis.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub internal_analysis_flag: Option<bool>,
     /// Shown in Resolution.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub resolution_flag: Option<bool>,
     /// Marks the issue.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub issue_flag: Option<bool>,
     /// Author member.
     pub member: Option<Reference<MemberId>>,
     /// Contact author.
     pub contact: Option<Reference<ContactId>>,
     /// `false` suppresses notifications.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub process_notifications: Option<bool>,
     /// Created.
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    #[serde(default, deserialize_with = "wire::opt_datetime")]
     pub date_created: Option<DateTime<Utc>>,
     /// Created by.
     pub created_by: Option<String>,
     /// Internal.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub internal_flag: Option<bool>,
     /// External.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(default, deserialize_with = "wire::opt_bool")]
     pub external_flag: Option<bool>,
     /// Metadata.
     #[serde(rename = "_info", default, skip_serializing)]

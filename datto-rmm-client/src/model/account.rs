@@ -9,7 +9,7 @@ use crate::ids::AccountUid;
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// Numeric id.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub id: Option<i64>,
     /// UID (e.g. `pin4dcc0001`).
     #[serde(default)]
@@ -36,7 +36,7 @@ pub struct AccountDescriptor {
     #[serde(default, alias = "billingEmail")]
     pub biling_email: Option<String>,
     /// Licensed device limit.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub device_limit: Option<i64>,
     /// Account time zone.
     #[serde(default)]
@@ -48,18 +48,18 @@ pub struct AccountDescriptor {
 #[serde(rename_all = "camelCase")]
 pub struct AccountDevicesStatus {
     /// All devices.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_devices: Option<i64>,
     /// Online devices.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_online_devices: Option<i64>,
     /// Offline devices.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_offline_devices: Option<i64>,
     /// On-demand devices.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_on_demand_devices: Option<i64>,
     /// Managed devices.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_managed_devices: Option<i64>,
 }

@@ -20,7 +20,7 @@ psa_rmm_core::string_enum! {
 #[serde(rename_all = "camelCase")]
 pub struct ActivitySite {
     /// Numeric site id.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub id: Option<i64>,
     /// Site name.
     #[serde(default)]
@@ -32,7 +32,7 @@ pub struct ActivitySite {
 #[serde(rename_all = "camelCase")]
 pub struct ActivityUser {
     /// Numeric user id.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub id: Option<i64>,
     /// Login name.
     #[serde(default)]
@@ -50,7 +50,7 @@ pub struct ActivityUser {
 #[serde(rename_all = "camelCase")]
 pub struct ActivityLog {
     /// Id (a string).
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub id: Option<String>,
     /// Entity kind.
     #[serde(default)]
@@ -62,13 +62,13 @@ pub struct ActivityLog {
     #[serde(default)]
     pub action: Option<String>,
     /// When (float epoch seconds on the wire).
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub date: Option<DateTime<Utc>>,
     /// Site.
     #[serde(default)]
     pub site: Option<ActivitySite>,
     /// Numeric device id.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub device_id: Option<i64>,
     /// Host name.
     #[serde(default)]
@@ -80,10 +80,10 @@ pub struct ActivityLog {
     #[serde(default)]
     pub details: Option<String>,
     /// Has stdout.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub has_std_out: Option<bool>,
     /// Has stderr.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub has_std_err: Option<bool>,
 }
 
@@ -95,7 +95,7 @@ pub struct ActivityLogsPage {
     #[serde(default)]
     pub page_details: Option<PageDetails>,
     /// Entries.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub activities: Vec<ActivityLog>,
     /// Error reported by the database layer.
     #[serde(default)]

@@ -106,10 +106,10 @@ impl Serialize for AlertContext {
 #[serde(rename_all = "camelCase")]
 pub struct AlertMonitorInfo {
     /// Monitor sends e-mails.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub sends_emails: Option<bool>,
     /// Monitor creates tickets.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub creates_ticket: Option<bool>,
 }
 
@@ -136,7 +136,7 @@ pub struct AlertSourceInfo {
 #[serde(rename_all = "camelCase")]
 pub struct ResponseAction {
     /// When it ran.
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub action_time: Option<DateTime<Utc>>,
     /// What it was.
     #[serde(default)]
@@ -145,10 +145,10 @@ pub struct ResponseAction {
     #[serde(default)]
     pub description: Option<String>,
     /// Reference (e.g. ticket number).
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub action_reference: Option<String>,
     /// Numeric reference, as a string.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub action_reference_int: Option<String>,
 }
 
@@ -166,22 +166,22 @@ pub struct Alert {
     #[serde(default)]
     pub diagnostics: Option<String>,
     /// Resolved.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub resolved: Option<bool>,
     /// Who resolved it.
     #[serde(default)]
     pub resolved_by: Option<String>,
     /// When it was resolved (epoch ms on the wire).
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub resolved_on: Option<DateTime<Utc>>,
     /// Muted (deprecated since 8.9.0).
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub muted: Option<bool>,
     /// Ticket number.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub ticket_number: Option<String>,
     /// When it was raised (epoch ms on the wire).
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub timestamp: Option<DateTime<Utc>>,
     /// Monitor info.
     #[serde(default)]
@@ -193,10 +193,10 @@ pub struct Alert {
     #[serde(default)]
     pub alert_source_info: Option<AlertSourceInfo>,
     /// Response actions.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub response_actions: Vec<ResponseAction>,
     /// Auto-resolve delay in minutes.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub autoresolve_mins: Option<i64>,
 }
 

@@ -12,7 +12,7 @@ macro_rules! string_record {
         #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(rename_all = "camelCase")]
         pub struct $name {
-            $( $(#[$fmeta])* #[serde(default, deserialize_with = "crate::lenient::string")] pub $field: Option<String>, )+
+            $( $(#[$fmeta])* #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")] pub $field: Option<String>, )+
         }
     };
 }
@@ -107,7 +107,7 @@ pub struct SystemInfo {
     #[serde(default)]
     pub model: Option<String>,
     /// Total physical memory (bytes, unverified).
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub total_physical_memory: Option<i64>,
     /// Logged-in user.
     #[serde(default)]
@@ -116,7 +116,7 @@ pub struct SystemInfo {
     #[serde(default)]
     pub dot_net_version: Option<String>,
     /// CPU cores.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub total_cpu_cores: Option<i64>,
 }
 
@@ -128,10 +128,10 @@ pub struct Bios {
     #[serde(default)]
     pub instance: Option<String>,
     /// Release date.
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub release_date: Option<DateTime<Utc>>,
     /// Serial number.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub serial_number: Option<String>,
     /// SMBIOS version.
     #[serde(default)]
@@ -146,10 +146,10 @@ pub struct Display {
     #[serde(default)]
     pub instance: Option<String>,
     /// Height in pixels.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub screen_height: Option<i64>,
     /// Width in pixels.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub screen_width: Option<i64>,
 }
 
@@ -164,10 +164,10 @@ pub struct LogicalDisk {
     #[serde(default)]
     pub disk_identifier: Option<String>,
     /// Free space.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub freespace: Option<i64>,
     /// Size.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub size: Option<i64>,
 }
 
@@ -179,22 +179,22 @@ pub struct PhysicalMemory {
     #[serde(default)]
     pub module: Option<String>,
     /// Size.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub size: Option<i64>,
     /// Memory type.
     #[serde(default, rename = "type")]
     pub memory_type: Option<String>,
     /// Speed.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub speed: Option<String>,
     /// Module serial.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub serial_number: Option<String>,
     /// Part number.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub part_number: Option<String>,
     /// Bank.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub bank: Option<String>,
 }
 
@@ -212,7 +212,7 @@ pub struct AttachedDevice {
     #[serde(default)]
     pub driver_file: Option<String>,
     /// Driver file modification time.
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub driver_file_last_modified: Option<DateTime<Utc>>,
     /// Driver manufacturer.
     #[serde(default)]
@@ -221,7 +221,7 @@ pub struct AttachedDevice {
     #[serde(default)]
     pub driver_name: Option<String>,
     /// Driver version.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub driver_version: Option<String>,
     /// Port.
     #[serde(default)]
@@ -242,7 +242,7 @@ pub struct DeviceAudit {
     #[serde(default)]
     pub system_info: Option<SystemInfo>,
     /// Network interfaces (MAC addresses).
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub nics: Vec<NetworkInterface>,
     /// BIOS (serial number).
     #[serde(default)]
@@ -251,28 +251,28 @@ pub struct DeviceAudit {
     #[serde(default)]
     pub base_board: Option<BaseBoard>,
     /// Displays.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub displays: Vec<Display>,
     /// Logical disks.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub logical_disks: Vec<LogicalDisk>,
     /// Mobile info.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub mobile_info: Vec<MobileInfo>,
     /// Processors.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub processors: Vec<Processor>,
     /// Video boards.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub video_boards: Vec<VideoBoard>,
     /// Attached devices.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub attached_devices: Vec<AttachedDevice>,
     /// SNMP info.
     #[serde(default)]
     pub snmp_info: Option<SnmpInfo>,
     /// Memory modules.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub physical_memory: Vec<PhysicalMemory>,
 }
 
@@ -290,10 +290,10 @@ pub struct EsxiSystemInfo {
     #[serde(default)]
     pub name: Option<String>,
     /// Snapshot count.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_snapshots: Option<i64>,
     /// Service tag: the host's serial number.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub service_tag: Option<String>,
 }
 
@@ -305,16 +305,16 @@ pub struct EsxiGuest {
     #[serde(default)]
     pub guest_name: Option<String>,
     /// Total processor speed.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub processor_speed_total: Option<i64>,
     /// Total memory.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub memory_size_total: Option<i64>,
     /// Snapshot count.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_snapshots: Option<i64>,
     /// Datastores (a string).
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub datastores: Option<String>,
 }
 
@@ -323,13 +323,13 @@ pub struct EsxiGuest {
 #[serde(rename_all = "camelCase")]
 pub struct EsxiProcessor {
     /// Frequency.
-    #[serde(default, deserialize_with = "crate::lenient::float")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_f64")]
     pub frequency: Option<f64>,
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
     /// Cores.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_cores: Option<i64>,
 }
 
@@ -350,7 +350,7 @@ pub struct EsxiNic {
     #[serde(default)]
     pub mac_address: Option<String>,
     /// Speed.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub speed: Option<String>,
     /// Type.
     #[serde(default, rename = "type")]
@@ -365,7 +365,7 @@ pub struct EsxiDataExtent {
     #[serde(default)]
     pub name: Option<String>,
     /// Size.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub size: Option<i64>,
     /// Media type.
     #[serde(default)]
@@ -383,13 +383,13 @@ pub struct EsxiDatastore {
     #[serde(default)]
     pub datastore_name: Option<String>,
     /// Subscription percentage.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub subscription_percent: Option<i64>,
     /// Free space.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub free_space: Option<i64>,
     /// Size.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub size: Option<i64>,
     /// File system.
     #[serde(default)]
@@ -398,7 +398,7 @@ pub struct EsxiDatastore {
     #[serde(default)]
     pub status: Option<String>,
     /// Extents.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub data_extents: Vec<EsxiDataExtent>,
 }
 
@@ -413,19 +413,19 @@ pub struct EsxiHostAudit {
     #[serde(default)]
     pub system_info: Option<EsxiSystemInfo>,
     /// Guests.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub guests: Vec<EsxiGuest>,
     /// Processors.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub processors: Vec<EsxiProcessor>,
     /// NICs.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub nics: Vec<EsxiNic>,
     /// Memory modules.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub physical_memory: Vec<PhysicalMemory>,
     /// Datastores.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub datastores: Vec<EsxiDatastore>,
 }
 
@@ -437,10 +437,10 @@ pub struct PrinterMarkerSupply {
     #[serde(default)]
     pub description: Option<String>,
     /// Maximum capacity.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub max_capacity: Option<String>,
     /// Level.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub supplies_level: Option<String>,
 }
 
@@ -449,7 +449,7 @@ pub struct PrinterMarkerSupply {
 #[serde(rename_all = "camelCase")]
 pub struct PrinterCounters {
     /// Printed pages.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub printed_page_count: Option<i64>,
 }
 
@@ -476,7 +476,7 @@ pub struct PrinterAudit {
     #[serde(default)]
     pub snmp_info: Option<SnmpInfo>,
     /// Supplies.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub printer_marker_supplies: Vec<PrinterMarkerSupply>,
     /// Counters.
     #[serde(default)]
@@ -485,7 +485,7 @@ pub struct PrinterAudit {
     #[serde(default)]
     pub system_info: Option<PrinterSystemInfo>,
     /// NICs.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub nics: Vec<NetworkInterface>,
 }
 
@@ -588,7 +588,7 @@ pub struct Software {
     #[serde(default)]
     pub name: Option<String>,
     /// Version.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub version: Option<String>,
 }
 

@@ -13,7 +13,7 @@ pub struct TokenResponse {
     #[serde(default)]
     pub token_type: Option<String>,
     /// Lifetime in seconds (100 h documented).
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub expires_in: Option<i64>,
     /// Scope.
     #[serde(default)]

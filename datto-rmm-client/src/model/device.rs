@@ -89,13 +89,13 @@ pub struct PatchManagement {
     #[serde(default)]
     pub patch_status: Option<PatchStatus>,
     /// Approved, pending install.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub patches_approved_pending: Option<i64>,
     /// Not approved.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub patches_not_approved: Option<i64>,
     /// Installed.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub patches_installed: Option<i64>,
 }
 
@@ -140,43 +140,43 @@ pub struct Device {
     #[serde(default)]
     pub domain: Option<String>,
     /// Agent build.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub cag_version: Option<String>,
     /// Agent version.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub display_version: Option<String>,
     /// Description.
     #[serde(default)]
     pub description: Option<String>,
     /// 64-bit OS.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub a64_bit: Option<bool>,
     /// A reboot is pending.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub reboot_required: Option<bool>,
     /// Online now (the only status flag; do not derive it from `last_seen`).
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub online: Option<bool>,
     /// Suspended.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub suspended: Option<bool>,
     /// Deleted (lives in the "Deleted Devices" site).
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub deleted: Option<bool>,
     /// SNMP enabled.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub snmp_enabled: Option<bool>,
     /// Last time the agent checked in.
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub last_seen: Option<DateTime<Utc>>,
     /// Last reboot.
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub last_reboot: Option<DateTime<Utc>>,
     /// Last audit: moves when the audit data changes, the key for incremental scans.
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub last_audit_date: Option<DateTime<Utc>>,
     /// Creation time.
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub creation_date: Option<DateTime<Utc>>,
     /// UDF values.
     #[serde(default)]
@@ -191,7 +191,7 @@ pub struct Device {
     #[serde(default)]
     pub web_remote_url: Option<String>,
     /// Warranty end date (`yyyy-mm-dd`).
-    #[serde(default, with = "crate::lenient::date")]
+    #[serde(default, with = "psa_rmm_core::wire::ymd_date")]
     pub warranty_date: Option<NaiveDate>,
     /// Antivirus.
     #[serde(default)]
@@ -203,10 +203,10 @@ pub struct Device {
     #[serde(default)]
     pub software_status: Option<String>,
     /// Network probe.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub network_probe: Option<bool>,
     /// Onboarded via network monitor.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub onboarded_via_network_monitor: Option<bool>,
 }
 
@@ -249,7 +249,7 @@ pub struct DeviceNetworkInterfaces {
     #[serde(default)]
     pub ext_ip_address: Option<String>,
     /// Network interfaces.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub nics: Vec<NetworkInterface>,
 }
 

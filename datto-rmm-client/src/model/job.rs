@@ -54,7 +54,7 @@ pub struct JobComponentVariable {
     #[serde(default)]
     pub name: Option<String>,
     /// Value (convertible to the component variable's type).
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub value: Option<String>,
 }
 
@@ -65,7 +65,7 @@ pub struct JobComponentRequest {
     /// Component to run.
     pub component_uid: ComponentUid,
     /// Variables.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub variables: Vec<JobComponentVariable>,
 }
 
@@ -106,10 +106,10 @@ impl CreateQuickJobRequest {
 #[serde(rename_all = "camelCase")]
 pub struct Job {
     /// Numeric id.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub id: Option<i64>,
     /// Created.
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub date_created: Option<DateTime<Utc>>,
     /// Name.
     #[serde(default)]
@@ -133,7 +133,7 @@ pub struct JobComponent {
     #[serde(default)]
     pub name: Option<String>,
     /// Variables.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub variables: Vec<JobComponentVariable>,
 }
 
@@ -152,7 +152,7 @@ pub struct CreateQuickJobResponse {
     #[serde(default)]
     pub job: Option<Job>,
     /// Its components.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub job_components: Vec<JobComponent>,
 }
 
@@ -170,13 +170,13 @@ pub struct JobComponentResult {
     #[serde(default)]
     pub component_status: Option<ComponentStatus>,
     /// Warnings.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_warnings: Option<i64>,
     /// Has stdout.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub has_std_out: Option<bool>,
     /// Has stderr.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub has_std_err: Option<bool>,
 }
 
@@ -191,13 +191,13 @@ pub struct JobResults {
     #[serde(default)]
     pub device_uid: Option<DeviceUid>,
     /// When it ran.
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub ran_on: Option<DateTime<Utc>>,
     /// Status.
     #[serde(default)]
     pub job_deployment_status: Option<JobDeploymentStatus>,
     /// Per-component results.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub component_results: Vec<JobComponentResult>,
 }
 
@@ -224,19 +224,19 @@ pub struct ComponentVariable {
     #[serde(default)]
     pub name: Option<String>,
     /// Default value.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub default_val: Option<String>,
     /// Type.
     #[serde(default, rename = "type")]
     pub variable_type: Option<String>,
     /// Direction (output when true).
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub direction: Option<bool>,
     /// Description.
     #[serde(default)]
     pub description: Option<String>,
     /// Position.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub variables_idx: Option<i64>,
 }
 
@@ -245,10 +245,10 @@ pub struct ComponentVariable {
 #[serde(rename_all = "camelCase")]
 pub struct Component {
     /// Numeric id.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub id: Option<i64>,
     /// Needs credentials (nullable).
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub credentials_required: Option<bool>,
     /// UID.
     #[serde(default)]
@@ -263,7 +263,7 @@ pub struct Component {
     #[serde(default)]
     pub category_code: Option<String>,
     /// Variables.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub variables: Vec<ComponentVariable>,
 }
 

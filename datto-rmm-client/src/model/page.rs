@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct PageDetails {
     /// Items on this page.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub count: Option<i64>,
     /// Items over all pages.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub total_count: Option<i64>,
     /// Absolute URL of the previous page.
     #[serde(default)]
@@ -55,7 +55,7 @@ macro_rules! page_type {
             #[serde(default)]
             pub page_details: Option<$crate::model::PageDetails>,
             /// The items of this page.
-            #[serde(default, deserialize_with = "crate::lenient::null_default")]
+            #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
             pub $field: Vec<$item>,
         }
 

@@ -29,10 +29,10 @@ pub struct Site {
     #[serde(default)]
     pub notes: Option<String>,
     /// On-demand site.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub on_demand: Option<bool>,
     /// Splashtop auto-install.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub splashtop_auto_install: Option<bool>,
     /// Proxy settings (usually null).
     #[serde(default)]
@@ -44,7 +44,7 @@ pub struct Site {
     #[serde(default)]
     pub autotask_company_name: Option<String>,
     /// Linked Autotask company id (a string in the spec).
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub autotask_company_id: Option<String>,
     /// Web portal link.
     #[serde(default)]
@@ -96,13 +96,13 @@ impl Site {
 #[serde(rename_all = "camelCase")]
 pub struct SiteDevicesStatus {
     /// All devices.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_devices: Option<i64>,
     /// Online devices.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_online_devices: Option<i64>,
     /// Offline devices.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub number_of_offline_devices: Option<i64>,
 }
 
@@ -128,7 +128,7 @@ pub struct ProxySettings {
     /// Proxy port.
     #[serde(
         default,
-        deserialize_with = "crate::lenient::int",
+        deserialize_with = "psa_rmm_core::wire::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
@@ -149,7 +149,7 @@ pub struct ProxySettings {
 }
 
 fn opt_secret<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
-    Ok(crate::lenient::string(d)?.map(SecretString::from))
+    Ok(psa_rmm_core::wire::opt_string(d)?.map(SecretString::from))
 }
 
 fn expose_opt_secret<S: Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -268,7 +268,7 @@ pub struct SiteSettings {
     #[serde(default)]
     pub proxy_settings: Option<ProxySettings>,
     /// Mail recipients.
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub mail_recipients: Vec<MailRecipient>,
 }
 
@@ -286,7 +286,7 @@ pub struct GeneralSettings {
     #[serde(default)]
     pub description: Option<String>,
     /// On-demand site.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub on_demand: Option<bool>,
 }
 
@@ -304,15 +304,15 @@ pub struct MailRecipient {
     #[serde(default, rename = "type")]
     pub recipient_type: Option<String>,
     /// Bit mask of what it receives.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub receives: Option<i64>,
     /// Receives reports.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub receives_reports: Option<bool>,
     /// Receives new-device notices.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub receives_new_devices: Option<bool>,
     /// Receives alerts.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub receives_alerts: Option<bool>,
 }

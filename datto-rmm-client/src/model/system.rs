@@ -18,7 +18,7 @@ pub struct SystemStatus {
     #[serde(default)]
     pub status: Option<String>,
     /// Start time.
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub started: Option<DateTime<Utc>>,
 }
 
@@ -27,7 +27,7 @@ pub struct SystemStatus {
 #[serde(rename_all = "camelCase")]
 pub struct PaginationConfiguration {
     /// Default and maximum page size (except alerts).
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub max: Option<i64>,
 }
 
@@ -36,10 +36,10 @@ pub struct PaginationConfiguration {
 #[serde(rename_all = "camelCase")]
 pub struct OperationRateStatus {
     /// Limit per window.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub limit: Option<i64>,
     /// Used in the window.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub count: Option<i64>,
 }
 
@@ -49,28 +49,28 @@ pub struct OperationRateStatus {
 #[serde(rename_all = "camelCase")]
 pub struct RateStatus {
     /// Window length in seconds (60).
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub sliding_time_window_size_seconds: Option<i64>,
     /// Account UID.
     #[serde(default)]
     pub account_uid: Option<AccountUid>,
     /// Reads in the window.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub account_count: Option<i64>,
     /// Read limit per window (600).
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub account_rate_limit: Option<i64>,
     /// Ratio of the limit past which Datto slows responses down (0.9).
-    #[serde(default, deserialize_with = "crate::lenient::float")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_f64")]
     pub account_cut_off_ratio: Option<f64>,
     /// Aggregate write limit per window.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub account_write_rate_limit: Option<i64>,
     /// Writes in the window.
-    #[serde(default, deserialize_with = "crate::lenient::int")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_i64")]
     pub account_write_count: Option<i64>,
     /// Per-operation write buckets, keyed by operation (e.g. `device-udf-set`).
-    #[serde(default, deserialize_with = "crate::lenient::null_default")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::null_default")]
     pub operation_write_status: BTreeMap<String, OperationRateStatus>,
 }
 

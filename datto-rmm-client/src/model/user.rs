@@ -28,13 +28,13 @@ pub struct User {
     #[serde(default)]
     pub status: Option<String>,
     /// Created (epoch ms on the wire).
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub created: Option<DateTime<Utc>>,
     /// Last access (epoch ms on the wire).
-    #[serde(default, with = "crate::lenient::timestamp")]
+    #[serde(default, with = "psa_rmm_core::wire::epoch_millis")]
     pub last_access: Option<DateTime<Utc>>,
     /// Disabled.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub disabled: Option<bool>,
 }
 

@@ -16,10 +16,10 @@ pub struct Variable {
     #[serde(default)]
     pub name: Option<String>,
     /// Value.
-    #[serde(default, deserialize_with = "crate::lenient::string")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_string")]
     pub value: Option<String>,
     /// Masked in the UI.
-    #[serde(default, deserialize_with = "crate::lenient::boolean")]
+    #[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]
     pub masked: Option<bool>,
 }
 

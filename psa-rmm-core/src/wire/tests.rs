@@ -86,6 +86,10 @@ fn booleans_in_every_spelling() {
         (r#""""#, None),
         (r#""maybe""#, None),
         ("[]", None),
+        (r#"" TRUE ""#, Some(true)),
+        (r#""0""#, Some(false)),
+        ("2", Some(true)),
+        ("0.0", Some(false)),
     ] {
         assert_eq!(probe(&format!(r#"{{"flag":{raw}}}"#)).flag, want, "{raw}");
     }
@@ -101,6 +105,9 @@ fn integers_as_numbers_strings_or_floats() {
     assert_eq!(probe(r#"{"i":"x"}"#).i, None);
     assert_eq!(probe(r#"{"i":{"a":1}}"#).i, None);
     assert_eq!(probe(r#"{"i":1e300}"#).i, Some(i64::MAX));
+    assert_eq!(probe(r#"{"i":12.7}"#).i, Some(12));
+    assert_eq!(probe(r#"{"i":"-4"}"#).i, Some(-4));
+    assert_eq!(probe(r#"{"i":true}"#).i, None);
 }
 
 #[test]
@@ -118,6 +125,26 @@ fn required_integer_fails_only_when_missing_or_unreadable() {
     assert!(serde_json::from_str::<Required>(r#"{"id":null}"#).is_err());
     assert!(serde_json::from_str::<Required>(r#"{"id":""}"#).is_err());
     assert!(serde_json::from_str::<Required>(r#"{"id":"x"}"#).is_err());
+    assert!(serde_json::from_str::<Required>("{}").is_err());
+}
+
+#[test]
+fn required_id_is_never_truncated_or_saturated() {
+    let id = |raw: &str| {
+        serde_json::from_str::<Required>(&format!(r#"{{"id":{raw}}}"#))
+            .ok()
+            .map(|r| r.id)
+    };
+    assert_eq!(id("12.0"), Some(12));
+    assert_eq!(id(r#"" 12.0 ""#), Some(12));
+    assert_eq!(id("-3"), Some(-3));
+    assert_eq!(id(&i64::MAX.to_string()), Some(i64::MAX));
+    assert_eq!(id("12.5"), None);
+    assert_eq!(id(r#""12.5""#), None);
+    assert_eq!(id("1e300"), None);
+    assert_eq!(id(&u64::MAX.to_string()), None);
+    assert_eq!(id(r#""NaN""#), None);
+    assert_eq!(id("true"), None);
 }
 
 #[test]
@@ -127,6 +154,38 @@ fn strings_from_scalars_only() {
     assert_eq!(probe(r#"{"text":"x"}"#).text.as_deref(), Some("x"));
     assert_eq!(probe(r#"{"text":{"a":1}}"#).text, None);
     assert_eq!(probe(r#"{"text":[1]}"#).text, None);
+    assert_eq!(probe(r#"{"text":26}"#).text.as_deref(), Some("26"));
+    assert_eq!(probe(r#"{"text":""}"#).text.as_deref(), Some(""));
+}
+
+/// The vendor models keep unknown keys in a flattened map, which makes serde buffer the fields first.
+#[derive(Deserialize)]
+struct Flattened {
+    #[serde(default, deserialize_with = "opt_bool")]
+    flag: Option<bool>,
+    #[serde(default, deserialize_with = "opt_i64")]
+    i: Option<i64>,
+    #[serde(default, deserialize_with = "opt_datetime")]
+    at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "opt_string")]
+    text: Option<String>,
+    #[serde(flatten)]
+    extra: serde_json::Map<String, Value>,
+}
+
+#[test]
+fn decoders_work_beside_a_flattened_map() {
+    let f: Flattened = serde_json::from_str(
+        r#"{"flag":"False","i":"7","at":"2019-06-13T15:27:10Z","text":3,"other":[1]}"#,
+    )
+    .unwrap();
+    assert_eq!(f.flag, Some(false));
+    assert_eq!(f.i, Some(7));
+    assert_eq!(f.at.unwrap().timestamp(), 1_560_439_630);
+    assert_eq!(f.text.as_deref(), Some("3"));
+    assert_eq!(f.extra.get("other"), Some(&json!([1])));
+    let empty: Flattened = serde_json::from_str("{}").unwrap();
+    assert!(empty.flag.is_none() && empty.i.is_none() && empty.at.is_none());
 }
 
 #[test]
@@ -139,6 +198,12 @@ fn zone_less_and_date_only_timestamps_are_utc() {
         ("2019-01-31", "2019-01-31T00:00:00+00:00"),
         ("2019/01/31", "2019-01-31T00:00:00+00:00"),
         ("2019-06-13T15:27:10Z", "2019-06-13T15:27:10+00:00"),
+        ("2019-06-13T17:27:10+02:00", "2019-06-13T15:27:10+00:00"),
+        (" 2019-06-13T15:27:10Z ", "2019-06-13T15:27:10+00:00"),
+        (
+            "2019-06-13T15:27:10.1234567",
+            "2019-06-13T15:27:10.123456700+00:00",
+        ),
     ] {
         assert_eq!(parse_datetime(raw).unwrap().to_rfc3339(), want, "{raw}");
     }
