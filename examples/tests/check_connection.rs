@@ -358,4 +358,11 @@ fn the_binary_exits_zero_on_the_sandbox_and_non_zero_when_a_vendor_fails() {
     assert_eq!(json[0]["vendor"], "asio");
     assert_eq!(json[0]["status"], "fail");
     assert_eq!(json[0]["reason"], "unreachable");
+
+    // Half a vendor's variables: a message naming the missing ones, no checks, no panic.
+    let partial = binary().env("DATTO_RMM_API_KEY", "k").output().unwrap();
+    assert_eq!(partial.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&partial.stderr);
+    assert!(stderr.contains("DATTO_RMM_API_URL"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -174,3 +174,32 @@ fn the_report_goes_to_the_out_file() {
     let err = write_out(&missing, "{}").unwrap_err().to_string();
     assert!(err.contains("no-such-dir-for-match-report"), "{err}");
 }
+
+#[test]
+fn the_binary_refuses_bad_arguments_and_incomplete_configuration_without_panicking() {
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_match-report"));
+        for (k, _) in
+            std::env::vars().filter(|(k, _)| k.starts_with("CW_") || k.starts_with("DATTO_"))
+        {
+            cmd.env_remove(k);
+        }
+        cmd.args(args).envs(env.iter().copied()).output().unwrap()
+    };
+    let bad = run(&["--format", "xml"], &[]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("csv or json"));
+    // Only an RMM: the PSA is required, and nothing is read.
+    let no_psa = run(
+        &[],
+        &[
+            ("DATTO_RMM_API_URL", "https://127.0.0.1:9"),
+            ("DATTO_RMM_API_KEY", "k"),
+            ("DATTO_RMM_API_SECRET", "s"),
+        ],
+    );
+    assert_eq!(no_psa.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&no_psa.stderr);
+    assert!(stderr.contains("CW_MANAGE_"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
