@@ -484,6 +484,13 @@ fn manage_reason(e: &cw_manage_client::Error) -> Reason {
     }
 }
 
+/// The path after the host, when the site holds one (the seeds' first mistake: the API path pasted in).
+fn site_path(site: &str) -> Option<&str> {
+    let rest = site.split_once("://").map_or(site, |(_, r)| r);
+    let path = rest.split_once('/')?.1.trim_matches('/');
+    (!path.is_empty()).then_some(path)
+}
+
 /// Manage: codebase discovery (company id and site), `system/info` (keys and clientId), then a count of
 /// companies and of configurations (the security role's read rights the integration needs).
 async fn check_manage(
@@ -492,6 +499,13 @@ async fn check_manage(
     settings: &CheckSettings,
 ) -> Result<Vec<String>, Failure> {
     let fail = |e: cw_manage_client::Error| Failure::new(Vendor::Manage, manage_reason(&e), &e);
+    if let Some(path) = site_path(&cfg.site) {
+        let e = ConfigError {
+            vendor: connect::MANAGE,
+            problem: format!("CW_MANAGE_SITE holds the path {path:?}: give the site only"),
+        };
+        return Err(Failure::new(Vendor::Manage, Reason::WrongHost, &e));
+    }
     let client = manage_client(cfg, insecure, settings).map_err(fail)?;
     let info = client.discover().await.map_err(fail)?;
     let system = client.system_info().await.map_err(fail)?;
@@ -827,6 +841,21 @@ mod tests {
         assert!(advice(Vendor::Datto, Reason::WrongHost).contains("platform"));
         assert!(advice(Vendor::Manage, Reason::WrongHost).contains("base URL"));
         assert!(advice(Vendor::Asio, Reason::KeyLocked).contains("423"));
+    }
+
+    #[test]
+    fn a_site_with_an_api_path_is_caught() {
+        assert_eq!(
+            site_path("https://na.myconnectwise.net/v4_6_release/apis/3.0/"),
+            Some("v4_6_release/apis/3.0")
+        );
+        assert_eq!(
+            site_path("na.myconnectwise.net/v2025_1/apis/3.0"),
+            Some("v2025_1/apis/3.0")
+        );
+        assert_eq!(site_path("https://na.myconnectwise.net/"), None);
+        assert_eq!(site_path("na.myconnectwise.net"), None);
+        assert_eq!(site_path("http://127.0.0.1:8080"), None);
     }
 
     #[test]

@@ -138,6 +138,15 @@ async fn manage_tells_a_wrong_company_id_from_a_wrong_client_id() {
         Reason::InvalidClientId,
         "clientId",
     );
+    let mut api_path = good.clone();
+    if let Some(m) = api_path.manage.as_mut() {
+        m.site = format!("{}/v4_6_release/apis/3.0", m.site);
+    }
+    assert_failure(
+        &failure_of(&api_path).await,
+        Reason::WrongHost,
+        "not the API path",
+    );
     sb.faults().push(
         Fault::new(
             psa_rmm_sandbox::Vendor::Manage,
