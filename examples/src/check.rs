@@ -593,7 +593,7 @@ async fn check_datto(
                 .map_or_else(|| "no uid".to_owned(), ToString::to_string)
         ),
         "API key and secret accepted, API access enabled".to_owned(),
-        format!("write-back to UDF {}", cfg.psa_udf),
+        format!("write-back UDF {} is a UDF number (1-300)", cfg.psa_udf),
         format!(
             "API v2 at {}, version {}, status {}",
             client.api_base(),

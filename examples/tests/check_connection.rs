@@ -81,7 +81,7 @@ async fn every_vendor_passes_on_the_sandbox_and_says_what_it_verified() {
         text.contains("custom field \"PSA Configuration ID\" found"),
         "{text}"
     );
-    assert!(text.contains("write-back to UDF"), "{text}");
+    assert!(text.contains("write-back UDF 30"), "{text}");
     assert!(psa_rmm_examples::check::exit_code(&checks) == std::process::ExitCode::SUCCESS);
     sb.shutdown().await;
 }
