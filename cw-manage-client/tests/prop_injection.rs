@@ -1,57 +1,17 @@
 //! Injection properties of the conditions builder: no value or field string can change a query's structure.
 //!
 //! An independent model of the grammar (a tree, the token sequence it must render to, and a tokenizer for
-//! the rendered text) checks that the rendered text has exactly the tree's tokens: one string literal per
-//! string value, carrying that value, and no operator, keyword, bracket or separator a value smuggled in.
+//! the rendered text, in `test-support/conditions_model.rs`, shared with the fuzz crate) checks that the
+//! rendered text has exactly the tree's tokens: one string literal per string value, carrying that value,
+//! and no operator, keyword, bracket or separator a value smuggled in.
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns are test code too
 
-use cw_manage_client::conditions::{Condition, Order, Query, Value, field};
+#[path = "../../test-support/conditions_model.rs"]
+mod conditions_model;
+
+use conditions_model::{Cmp, KEYWORDS, Lit, Tok, Tree, tokenize, valid_path, word};
+use cw_manage_client::conditions::{Condition, Order, Query, field};
 use proptest::prelude::*;
-
-#[derive(Debug, Clone)]
-enum Lit {
-    Str(String),
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-    Null,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Cmp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Contains,
-    NotContains,
-    Like,
-    NotLike,
-}
-
-#[derive(Debug, Clone)]
-enum Tree {
-    Leaf(String, Cmp, Lit),
-    In(String, bool, Vec<Lit>),
-    All(Vec<Tree>),
-    Any(Vec<Tree>),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Word(String),
-    Sym(&'static str),
-    Str(String),
-    Open,
-    Close,
-    Comma,
-}
-
-const KEYWORDS: [&str; 9] = [
-    "and", "or", "not", "in", "like", "contains", "null", "true", "false",
-];
 
 /// Text built from the pieces most likely to break out of a literal, plus arbitrary characters.
 fn nasty() -> impl Strategy<Value = String> {
@@ -134,235 +94,13 @@ fn arb_tree() -> impl Strategy<Value = Tree> {
     })
 }
 
-fn valid_path(p: &str) -> bool {
-    !p.is_empty()
-        && p.split('/').all(|seg| {
-            let mut cs = seg.chars();
-            cs.next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(seg))
-        })
-}
-
-fn word(s: &str) -> Tok {
-    Tok::Word(s.to_owned())
-}
-
-fn is_pattern(op: Cmp) -> bool {
-    matches!(
-        op,
-        Cmp::Contains | Cmp::NotContains | Cmp::Like | Cmp::NotLike
-    )
-}
-
-fn lit_text(l: &Lit) -> String {
-    match l {
-        Lit::Str(s) => s.clone(),
-        Lit::Int(i) => i.to_string(),
-        Lit::Float(f) => f.to_string(),
-        Lit::Bool(b) => b.to_string(),
-        Lit::Null => "null".into(),
-    }
-}
-
-fn expect_lit(l: &Lit, out: &mut Vec<Tok>) -> Option<()> {
-    out.push(match l {
-        Lit::Str(s) => Tok::Str(s.clone()),
-        Lit::Float(f) if !f.is_finite() => return None,
-        Lit::Null => word("null"),
-        other => Tok::Word(lit_text(other)),
-    });
-    Some(())
-}
-
-fn op_tokens(op: Cmp) -> Vec<Tok> {
-    match op {
-        Cmp::Eq => vec![Tok::Sym("=")],
-        Cmp::Ne => vec![Tok::Sym("!=")],
-        Cmp::Lt => vec![Tok::Sym("<")],
-        Cmp::Le => vec![Tok::Sym("<=")],
-        Cmp::Gt => vec![Tok::Sym(">")],
-        Cmp::Ge => vec![Tok::Sym(">=")],
-        Cmp::Contains => vec![word("contains")],
-        Cmp::NotContains => vec![word("not"), word("contains")],
-        Cmp::Like => vec![word("like")],
-        Cmp::NotLike => vec![word("not"), word("like")],
-    }
-}
-
-/// The tokens `tree` must render to, or `None` when rendering must fail.
-fn expected(tree: &Tree, out: &mut Vec<Tok>) -> Option<()> {
-    match tree {
-        Tree::Leaf(f, op, v) => {
-            valid_path(f).then_some(())?;
-            out.push(word(f));
-            out.extend(op_tokens(*op));
-            if is_pattern(*op) {
-                out.push(Tok::Str(lit_text(v)));
-                Some(())
-            } else {
-                expect_lit(v, out)
-            }
-        }
-        Tree::In(f, negated, values) => {
-            (valid_path(f) && !values.is_empty()).then_some(())?;
-            out.push(word(f));
-            if *negated {
-                out.push(word("not"));
-            }
-            out.extend([word("in"), Tok::Open]);
-            for (i, v) in values.iter().enumerate() {
-                if i > 0 {
-                    out.push(Tok::Comma);
-                }
-                expect_lit(v, out)?;
-            }
-            out.push(Tok::Close);
-            Some(())
-        }
-        Tree::All(children) | Tree::Any(children) => {
-            let joiner = if matches!(tree, Tree::All(_)) {
-                "and"
-            } else {
-                "or"
-            };
-            (!children.is_empty()).then_some(())?;
-            for (i, c) in children.iter().enumerate() {
-                if i > 0 {
-                    out.push(word(joiner));
-                }
-                let grouped = matches!(c, Tree::All(_) | Tree::Any(_));
-                if grouped {
-                    out.push(Tok::Open);
-                }
-                expected(c, out)?;
-                if grouped {
-                    out.push(Tok::Close);
-                }
-            }
-            Some(())
-        }
-    }
-}
-
-fn value(l: &Lit) -> Value {
-    match l {
-        Lit::Str(s) => Value::String(s.clone()),
-        Lit::Int(i) => Value::Int(*i),
-        Lit::Float(f) => Value::Float(*f),
-        Lit::Bool(b) => Value::Bool(*b),
-        Lit::Null => Value::Null,
-    }
-}
-
-fn build(tree: &Tree) -> Condition {
-    match tree {
-        Tree::Leaf(f, op, v) => {
-            let f = field(f.clone());
-            match op {
-                Cmp::Eq => f.eq(value(v)),
-                Cmp::Ne => f.ne(value(v)),
-                Cmp::Lt => f.lt(value(v)),
-                Cmp::Le => f.le(value(v)),
-                Cmp::Gt => f.gt(value(v)),
-                Cmp::Ge => f.ge(value(v)),
-                Cmp::Contains => f.contains(lit_text(v)),
-                Cmp::NotContains => f.not_contains(lit_text(v)),
-                Cmp::Like => f.like(lit_text(v)),
-                Cmp::NotLike => f.not_like(lit_text(v)),
-            }
-        }
-        Tree::In(f, false, vs) => field(f.clone()).is_in(vs.iter().map(value)),
-        Tree::In(f, true, vs) => field(f.clone()).not_in(vs.iter().map(value)),
-        Tree::All(cs) => Condition::all(cs.iter().map(build)),
-        Tree::Any(cs) => Condition::any(cs.iter().map(build)),
-    }
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '.' | '-')
-}
-
-/// Tokenises condition text the way Manage's grammar reads it; `None` when it is not well-formed.
-fn tokenize(text: &str) -> Option<Vec<Tok>> {
-    let mut out = Vec::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let tok = match c {
-            ' ' => continue,
-            '(' => Tok::Open,
-            ')' => Tok::Close,
-            ',' => Tok::Comma,
-            '"' => {
-                let mut s = String::new();
-                loop {
-                    match chars.next()? {
-                        '"' => break,
-                        '\\' => s.push(chars.next()?),
-                        c => s.push(c),
-                    }
-                }
-                Tok::Str(s)
-            }
-            '=' => Tok::Sym("="),
-            '!' if chars.next_if_eq(&'=').is_some() => Tok::Sym("!="),
-            '<' if chars.next_if_eq(&'=').is_some() => Tok::Sym("<="),
-            '<' => Tok::Sym("<"),
-            '>' if chars.next_if_eq(&'=').is_some() => Tok::Sym(">="),
-            '>' => Tok::Sym(">"),
-            c if is_word_char(c) => {
-                let mut w = String::from(c);
-                while let Some(c) = chars.next_if(|c| is_word_char(*c)) {
-                    w.push(c);
-                }
-                Tok::Word(w)
-            }
-            _ => return None,
-        };
-        out.push(tok);
-    }
-    Some(out)
-}
-
-/// Pattern operands carry the SQL LIKE escape `[[]` for a literal `[`; undo it to compare with the input.
-fn unescape_patterns(tokens: &mut [Tok]) {
-    for i in 1..tokens.len() {
-        let after_pattern_op =
-            matches!(&tokens[i - 1], Tok::Word(w) if w == "contains" || w == "like");
-        if let (true, Tok::Str(s)) = (after_pattern_op, &tokens[i]) {
-            tokens[i] = Tok::Str(s.replace("[[]", "["));
-        }
-    }
-}
-
-fn count_strings(tree: &Tree) -> usize {
-    match tree {
-        Tree::Leaf(_, op, l) => usize::from(is_pattern(*op) || matches!(l, Lit::Str(_))),
-        Tree::In(_, _, vs) => vs.iter().filter(|l| matches!(l, Lit::Str(_))).count(),
-        Tree::All(cs) | Tree::Any(cs) => cs.iter().map(count_strings).sum(),
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     /// The rendered text is exactly the tree's token sequence, and renders iff the tree is well-formed.
     #[test]
     fn values_never_change_the_structure(tree in arb_tree()) {
-        let mut want = Vec::new();
-        let well_formed = expected(&tree, &mut want).is_some();
-        match build(&tree).render() {
-            Ok(text) => {
-                prop_assert!(well_formed, "rendered a malformed tree as {:?}", text);
-                let mut got = tokenize(&text).ok_or_else(|| TestCaseError::fail(format!("untokenisable {text:?}")))?;
-                unescape_patterns(&mut got);
-                let literals = got.iter().filter(|t| matches!(t, Tok::Str(_))).count();
-                prop_assert_eq!(literals, count_strings(&tree));
-                prop_assert_eq!(got, want, "structure changed: {:?}", text);
-            }
-            Err(e) => prop_assert!(!well_formed, "refused a well-formed tree: {}", e),
-        }
+        conditions_model::check(&tree).map_err(TestCaseError::fail)?;
     }
 
     /// A single comparison with any string is `field = "<that string>"`: three tokens.
