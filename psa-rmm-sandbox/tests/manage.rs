@@ -653,11 +653,18 @@ async fn tickets_close_through_status_and_notes_need_a_flag() {
             reqwest::Method::POST,
             "service/tickets",
             json!({"summary": "Disk full on SRV01", "company": {"id": company}, "board": {"name": "Alerts"},
-                   "initialDescription": "C: below 5%"}),
+                   "subType": {"name": "Alert - General"}, "initialDescription": "C: below 5%"}),
         )
         .await;
     assert_eq!(status, 201, "{ticket}");
     let id = ticket["id"].as_i64().unwrap();
+    // The subtype is looked up within the board named (Alerts is board 2), not on the first board.
+    let board = ticket["board"]["id"].as_i64().unwrap();
+    let subtype = ticket["subType"]["id"].as_i64().unwrap();
+    let (_, subtypes) = m
+        .list(&format!("service/boards/{board}/subtypes"), &[])
+        .await;
+    assert!(ids(&subtypes).contains(&subtype), "{ticket}");
     assert_eq!(ticket["closedFlag"], false);
     assert!(ticket.get("initialDescription").is_none());
     let (_, notes) = m.list(&format!("service/tickets/{id}/notes"), &[]).await;

@@ -184,6 +184,16 @@ impl SyncJob {
         &self.settings
     }
 
+    /// The PSA side.
+    pub fn psa(&self) -> &PsaSide {
+        &self.psa
+    }
+
+    /// The RMM sides, in the order they are read.
+    pub fn rmms(&self) -> &[RmmSide] {
+        &self.rmms
+    }
+
     fn reads(&self) -> usize {
         self.settings.read_concurrency.max(1)
     }

@@ -393,6 +393,14 @@ fn resolve_references(
     resource: &str,
     record: &mut Map<String, Value>,
 ) -> Outcome<()> {
+    // The board is resolved first: a ticket's status, type, subtype and item sent by name are looked up
+    // within it, also when the board itself was sent by name.
+    if let Some(target) = reference_target(table, "board")
+        && let Some(value) = record.get("board").filter(|v| v.is_object()).cloned()
+    {
+        let resolved = resolve_one(state, store, target, "board", &value, resource, None)?;
+        record.insert("board".to_owned(), resolved);
+    }
     let board = record
         .get("board")
         .and_then(|b| b.get("id"))
