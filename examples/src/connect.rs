@@ -1,15 +1,19 @@
 //! Clients and connectors for the sandbox or real vendors, and the seeds' "Test Connection".
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use cw_asio_client::connector::AsioConnector;
 use cw_manage_client::connector::ManageConnector;
+use datto_rmm_client::budget::op;
 use datto_rmm_client::connector::DattoConnector;
+use datto_rmm_client::{Budget, Budgets};
 use psa_rmm_core::connector::ConnectorError;
-use psa_rmm_core::http::SecretString;
+use psa_rmm_core::http::{RateLimiter, RetryPolicy, SecretString};
 use psa_rmm_core::model::System;
 use psa_rmm_core::sync::{CustomerLevel, PsaSide, RmmSide, SyncJob, SyncSettings};
-use psa_rmm_sandbox::Sandbox;
+use psa_rmm_sandbox::{RealBudget, Sandbox};
 
 use crate::config::{AsioConfig, DattoConfig, ManageConfig, VendorConfig};
 
@@ -141,6 +145,74 @@ pub fn datto_client(
         .api_key(key)
         .api_secret(secret)
         .allow_insecure_http(insecure)
+        .build()
+        .map_err(|e| failed(DATTO, e))
+}
+
+/// A Manage client for the sandbox's fake, pacing itself to Manage's advised 600 requests a minute of
+/// sandbox time (the fake's clock), as [`sandbox_datto_client`] does for Datto's budgets.
+pub fn sandbox_manage_client(sandbox: &Sandbox) -> Result<cw_manage_client::Client, ConnectError> {
+    let m = sandbox.manage_access();
+    let url = m
+        .base_url
+        .parse()
+        .map_err(|e| failed(MANAGE, format!("bad sandbox URL: {e}")))?;
+    let per_minute = cw_manage_client::DEFAULT_REQUESTS_PER_MINUTE;
+    let minute = sandbox.clock().to_real(Duration::from_secs(60));
+    cw_manage_client::Client::builder()
+        .base_url(url)
+        .company_id(m.company_id)
+        .public_key(m.public_key)
+        .private_key(SecretString::from(m.private_key))
+        .client_id(m.client_id)
+        .allow_insecure_http(true)
+        .rate_limit(Some(RateLimiter::new(per_minute, minute)))
+        .build()
+        .map_err(|e| failed(MANAGE, e))
+}
+
+/// Share of the Datto fake's budgets the sandbox client uses. On a fast sandbox clock a rolling window
+/// lasts a second or less of real time, so the delay between the client's send and the fake's count (a
+/// loaded machine can add a few hundred milliseconds) is a real part of the window, not the rounding error
+/// it is within Datto's 60 s.
+pub const SANDBOX_BUDGET_SHARE: f64 = 0.8;
+
+/// A Datto client for the sandbox's fake, paced to [`SANDBOX_BUDGET_SHARE`] of the fake's budgets at the
+/// sandbox clock's speed (600 reads a sandbox minute are 600 a real second on a clock 60 times faster),
+/// with its waits (retry delays, the IP-block back-off) scaled the same way, so a fast sandbox is not read
+/// at Datto's real-time pace and still never sees a 429.
+pub fn sandbox_datto_client(sandbox: &Sandbox) -> Result<datto_rmm_client::Client, ConnectError> {
+    let d = sandbox.datto_access();
+    let fake = sandbox.datto_budgets();
+    let budget = |b: RealBudget| {
+        let share = (b.requests as f64 * SANDBOX_BUDGET_SHARE).floor().max(1.0);
+        Budget::new(share as u32, b.period)
+    };
+    let budgets = Budgets {
+        reads: budget(fake.reads),
+        read_utilisation: 1.0,
+        writes: budget(fake.writes),
+        operations: BTreeMap::from([(op::DEVICE_UDF_SET.to_owned(), budget(fake.udf))]),
+        operation_default: budget(fake.operation),
+    };
+    let clock = sandbox.clock();
+    // Datto's own retry timings, in sandbox time; the give-up cap stays real (it bounds CPU, not the fake).
+    let retry = RetryPolicy {
+        max_attempts: 5,
+        initial_delay: clock.to_real(Duration::from_secs(2)),
+        max_delay: clock.to_real(Duration::from_secs(60)),
+        max_elapsed: Duration::from_secs(600),
+        max_retry_after: clock.to_real(Duration::from_secs(120)),
+        retry_500: true,
+    };
+    datto_rmm_client::Client::builder()
+        .base_url(d.base_url)
+        .api_key(d.api_key)
+        .api_secret(SecretString::from(d.api_secret))
+        .allow_insecure_http(true)
+        .budgets(budgets)
+        .retry_policy(retry)
+        .ip_block_backoff(clock.to_real(Duration::from_secs(300)))
         .build()
         .map_err(|e| failed(DATTO, e))
 }
@@ -283,17 +355,8 @@ impl Connectors {
 
     /// Connectors for the sandbox's fakes (Test Connection included).
     pub async fn sandbox(sandbox: &Sandbox) -> Result<Self, ConnectError> {
-        let m = sandbox.manage_access();
-        let manage = manage_client(
-            &m.base_url,
-            &m.company_id,
-            &m.public_key,
-            m.private_key.into(),
-            &m.client_id,
-            true,
-        )?;
-        let d = sandbox.datto_access();
-        let datto = datto_client(&d.base_url, &d.api_key, d.api_secret.into(), true)?;
+        let manage = sandbox_manage_client(sandbox)?;
+        let datto = sandbox_datto_client(sandbox)?;
         let a = sandbox.asio_access();
         let asio = asio_client(
             Some(&a.base_url),

@@ -1,6 +1,7 @@
 //! The demo job: connect, run the four flows with progress bars, print tables and a summary, and on the
 //! sandbox run a second time to show that nothing changes.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use psa_rmm_core::connector::ConnectorError;
@@ -28,6 +29,10 @@ With vendor credentials in the environment (see README), runs once against them:
 
 /// Rows of the device table printed unless `--full`.
 const DEVICE_ROWS: usize = 40;
+
+/// Sandbox seconds per real second in the demo: the fakes' per-minute budgets become per-second ones, and
+/// the sandbox connectors pace to them ([`Connectors::sandbox`]).
+pub const SANDBOX_CLOCK_FACTOR: f64 = 60.0;
 
 /// Command-line options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -75,6 +80,9 @@ pub enum DemoError {
     /// Real vendors need the PSA and at least one RMM.
     #[error("{0}")]
     Incomplete(String),
+    /// The output could not be written.
+    #[error("cannot write the output: {0}")]
+    Output(#[from] std::io::Error),
 }
 
 #[derive(Serialize)]
@@ -91,25 +99,41 @@ struct JsonRun<'a> {
 /// Runs the demo: the sandbox when nothing is configured, the vendors otherwise.
 pub async fn run(args: &DemoArgs) -> Result<ExitCode, DemoError> {
     let config = VendorConfig::from_env()?;
-    if config.is_empty() {
-        sandbox_demo(args).await
-    } else {
-        vendor_demo(args, &config).await
+    let mut out = std::io::stdout();
+    if !config.is_empty() {
+        return vendor_demo(args, &config, &mut out).await;
     }
-}
-
-async fn sandbox_demo(args: &DemoArgs) -> Result<ExitCode, DemoError> {
     let ui = Ui::new(!args.json);
     let spin = ui.spinner("starting the sandbox (20 companies, ~1,000 devices)");
-    let sandbox = Sandbox::start(SandboxOptions::default().tenant(TenantSpec::small())).await?;
+    let sandbox = Sandbox::start(sandbox_options()).await?;
     spin.finish_with_message(format!(
         "sandbox: Manage {}, Datto {}, Asio {}",
         sandbox.manage_access().base_url,
         sandbox.datto_access().base_url,
         sandbox.asio_access().base_url
     ));
+    let code = sandbox_demo(args, &sandbox, &ui, &mut out).await;
+    sandbox.shutdown().await;
+    code
+}
+
+/// The demo's sandbox: the small tenant on a clock [`SANDBOX_CLOCK_FACTOR`] times faster than real time.
+pub fn sandbox_options() -> SandboxOptions {
+    SandboxOptions::default()
+        .tenant(TenantSpec::small())
+        .clock_factor(SANDBOX_CLOCK_FACTOR)
+}
+
+/// The demo on a running sandbox: both runs (the sandbox is always written), tables or JSON written to
+/// `out`, progress on `ui`.
+pub async fn sandbox_demo(
+    args: &DemoArgs,
+    sandbox: &Sandbox,
+    ui: &Ui,
+    out: &mut dyn Write,
+) -> Result<ExitCode, DemoError> {
     let spin = ui.spinner("Test Connection");
-    let connectors = Connectors::sandbox(&sandbox).await?;
+    let connectors = Connectors::sandbox(sandbox).await?;
     spin.finish_with_message(format!(
         "Test Connection: Manage{}{} connected",
         if connectors.datto.is_some() {
@@ -129,36 +153,48 @@ async fn sandbox_demo(args: &DemoArgs) -> Result<ExitCode, DemoError> {
     let job = connectors.job(sync_settings("Alerts"))?;
     let mut book = setup_book();
     let executor = Executor::new().apply(true).concurrency(8);
-    let first = run_with_progress(&job, &mut book, &executor, &ui).await?;
+    let first = run_with_progress(&job, &mut book, &executor, ui).await?;
     let truth = &sandbox.tenant().truth;
     let systems = connectors.rmm_systems();
     let devices = Score::devices(&first.devices, &only(&truth.configuration_of, &systems));
     let companies = Score::companies(&first.companies, &only(&truth.company_of, &systems));
     if !args.json {
-        print_run("first run", &first, args, Some(&devices), Some(&companies));
+        print_run(
+            out,
+            "first run",
+            &first,
+            args,
+            Some(&devices),
+            Some(&companies),
+        )?;
     }
-    let second = run_with_progress(&job, &mut book, &executor, &ui).await?;
+    let second = run_with_progress(&job, &mut book, &executor, ui).await?;
     let noop = second.is_noop();
     if args.json {
-        print_json(&JsonRun {
-            mode: "sandbox",
-            applied: true,
-            first: &first,
-            second_run_noop: Some(noop),
-            second: Some(&second),
-            device_links: Some(devices),
-            company_links: Some(companies),
-        });
+        print_json(
+            out,
+            &JsonRun {
+                mode: "sandbox",
+                applied: true,
+                first: &first,
+                second_run_noop: Some(noop),
+                second: Some(&second),
+                device_links: Some(devices),
+                company_links: Some(companies),
+            },
+        )?;
     } else {
-        println!("== second run (same process, same input)");
-        println!("{}", summary(&second, None, None));
+        writeln!(out, "== second run (same process, same input)")?;
+        writeln!(out, "{}", summary(&second, None, None))?;
         if noop {
-            println!("second run: nothing to write, every record already in place");
+            writeln!(
+                out,
+                "second run: nothing to write, every record already in place"
+            )?;
         } else {
-            println!("second run: UNEXPECTED writes, see the reports above");
+            writeln!(out, "second run: UNEXPECTED writes, see the reports above")?;
         }
     }
-    sandbox.shutdown().await;
     let clean = noop && first.failed() == 0;
     Ok(if clean {
         ExitCode::SUCCESS
@@ -167,7 +203,11 @@ async fn sandbox_demo(args: &DemoArgs) -> Result<ExitCode, DemoError> {
     })
 }
 
-async fn vendor_demo(args: &DemoArgs, config: &VendorConfig) -> Result<ExitCode, DemoError> {
+async fn vendor_demo(
+    args: &DemoArgs,
+    config: &VendorConfig,
+    out: &mut dyn Write,
+) -> Result<ExitCode, DemoError> {
     if config.manage.is_none() {
         return Err(DemoError::Incomplete(
             "the PSA is not configured: set the CW_MANAGE_* variables (see README)".into(),
@@ -188,25 +228,23 @@ async fn vendor_demo(args: &DemoArgs, config: &VendorConfig) -> Result<ExitCode,
     let executor = Executor::new().apply(args.apply).concurrency(4);
     let run = run_with_progress(&job, &mut book, &executor, &ui).await?;
     if args.json {
-        print_json(&JsonRun {
-            mode: "vendors",
-            applied: args.apply,
-            first: &run,
-            second_run_noop: None,
-            second: None,
-            device_links: None,
-            company_links: None,
-        });
+        print_json(
+            out,
+            &JsonRun {
+                mode: "vendors",
+                applied: args.apply,
+                first: &run,
+                second_run_noop: None,
+                second: None,
+                device_links: None,
+                company_links: None,
+            },
+        )?;
     } else {
-        print_run(
-            if args.apply { "run" } else { "dry run" },
-            &run,
-            args,
-            None,
-            None,
-        );
+        let title = if args.apply { "run" } else { "dry run" };
+        print_run(out, title, &run, args, None, None)?;
         if !args.apply {
-            println!("dry run: nothing was written; add --apply to write");
+            writeln!(out, "dry run: nothing was written; add --apply to write")?;
         }
     }
     Ok(if run.failed() == 0 {
@@ -229,37 +267,36 @@ fn only(
 }
 
 fn print_run(
+    out: &mut dyn Write,
     title: &str,
     run: &SyncRun,
     args: &DemoArgs,
     devices: Option<&Score>,
     companies: Option<&Score>,
-) {
-    println!("== {title}: company links");
-    print!("{}", run.companies);
-    println!("\n== {title}: device plan");
+) -> std::io::Result<()> {
+    writeln!(out, "== {title}: company links")?;
+    write!(out, "{}", run.companies)?;
+    writeln!(out, "\n== {title}: device plan")?;
     if args.full {
-        print!("{}", run.devices);
+        write!(out, "{}", run.devices)?;
     } else {
-        print!("{}", device_table(&run.devices, DEVICE_ROWS));
+        write!(out, "{}", device_table(&run.devices, DEVICE_ROWS))?;
     }
-    println!("\n== {title}: write-back");
+    writeln!(out, "\n== {title}: write-back")?;
     if args.full {
-        print!("{}", run.write_back);
+        write!(out, "{}", run.write_back)?;
     } else {
-        print!("{}", write_back_table(&run.write_back, DEVICE_ROWS));
+        write!(out, "{}", write_back_table(&run.write_back, DEVICE_ROWS))?;
     }
-    println!("\n== {title}: tickets");
-    print!("{}", run.tickets);
-    println!("\n== {title}: summary");
-    println!("{}", summary(run, devices, companies));
+    writeln!(out, "\n== {title}: tickets")?;
+    write!(out, "{}", run.tickets)?;
+    writeln!(out, "\n== {title}: summary")?;
+    writeln!(out, "{}", summary(run, devices, companies))
 }
 
-fn print_json(run: &JsonRun<'_>) {
-    match serde_json::to_string_pretty(run) {
-        Ok(text) => println!("{text}"),
-        Err(e) => eprintln!("cannot print JSON: {e}"),
-    }
+fn print_json(out: &mut dyn Write, run: &JsonRun<'_>) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(run).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")
 }
 
 #[cfg(test)]

@@ -127,6 +127,11 @@ impl AsioControl {
         self.asio.tokens.issued()
     }
 
+    /// Every access token issued so far (a test looks for them in logs).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.asio.tokens.tokens()
+    }
+
     /// Expires every token issued so far (the next call with one gets 401).
     pub fn expire_tokens(&self) {
         self.asio.tokens.expire_all();

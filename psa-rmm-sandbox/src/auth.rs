@@ -111,6 +111,11 @@ impl TokenStore {
         self.lock().issued
     }
 
+    /// Every token issued so far, expired ones included (a test looks for them in logs).
+    pub fn tokens(&self) -> Vec<String> {
+        self.lock().expiries.keys().cloned().collect()
+    }
+
     fn lock(&self) -> MutexGuard<'_, TokenBook> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -152,5 +157,10 @@ mod tests {
         store.expire_all();
         assert_eq!(store.check(&t2), TokenStatus::Expired);
         assert_eq!(store.issued(), 2);
+        let mut all = store.tokens();
+        all.sort();
+        let mut expected = vec![t, t2];
+        expected.sort();
+        assert_eq!(all, expected);
     }
 }

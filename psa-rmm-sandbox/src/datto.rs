@@ -151,6 +151,11 @@ impl DattoControl {
         self.fake.tokens.issued()
     }
 
+    /// Every access token issued so far (a test looks for them in logs).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.fake.tokens.tokens()
+    }
+
     /// Moves `lastAuditDate` to now on every `nth` device that has an audit; returns their UIDs.
     pub fn touch_audits(&self, nth: usize) -> Vec<String> {
         let now = ms(Some(self.fake.ctx.clock().now()));
@@ -221,6 +226,48 @@ impl Sandbox {
     pub fn datto_control(&self) -> Option<Arc<DattoControl>> {
         self.control::<DattoControl>()
     }
+
+    /// The Datto fake's budgets in real time at this sandbox's clock speed: a client paced to them never
+    /// meets a 429 from the fake, which counts its windows on the sandbox clock (a clock 60 times faster
+    /// than real time allows 600 reads per real second). A frozen clock keeps the sandbox-time windows.
+    pub fn datto_budgets(&self) -> DattoBudgets {
+        let opts = self
+            .datto_control()
+            .map(|c| c.options().clone())
+            .unwrap_or_default();
+        let budget = |requests| RealBudget {
+            requests,
+            period: self.clock().to_real(opts.window),
+        };
+        DattoBudgets {
+            reads: budget(opts.read_limit),
+            writes: budget(opts.write_limit),
+            operation: budget(opts.operation_limit),
+            udf: budget(opts.udf_limit),
+        }
+    }
+}
+
+/// `requests` per rolling `period` of real (wall-clock) time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RealBudget {
+    /// Requests allowed in one window.
+    pub requests: usize,
+    /// The window, in real time.
+    pub period: Duration,
+}
+
+/// The Datto fake's budgets in real time ([`Sandbox::datto_budgets`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DattoBudgets {
+    /// Reads of the whole account.
+    pub reads: RealBudget,
+    /// All writes together.
+    pub writes: RealBudget,
+    /// Each write operation but the UDF setter.
+    pub operation: RealBudget,
+    /// UDF writes (`device-udf-set`).
+    pub udf: RealBudget,
 }
 
 /// Builds the Datto fake from the sandbox context.

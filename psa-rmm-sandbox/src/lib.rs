@@ -60,7 +60,7 @@ use tokio::task::JoinHandle;
 
 pub use clock::SandboxClock;
 pub use context::FakeContext;
-pub use datto::{DattoControl, DattoOptions};
+pub use datto::{DattoBudgets, DattoControl, DattoOptions, RealBudget};
 pub use ext::Extensions;
 pub use fault::{Fault, FaultKind, Faults, Trigger};
 pub use limit::WindowLimiter;
@@ -190,6 +190,12 @@ impl SandboxOptions {
     /// Sets the clock speed-up factor.
     pub fn clock_factor(mut self, factor: f64) -> Self {
         self.clock_factor = factor;
+        self
+    }
+
+    /// Sets the credentials the fakes accept.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
         self
     }
 

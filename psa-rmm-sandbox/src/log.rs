@@ -61,6 +61,12 @@ impl RequestLog {
         self.lock().is_empty()
     }
 
+    /// Takes every entry out of the log, oldest first: a long run tallies them as it goes and keeps the log
+    /// (and its memory) small.
+    pub fn drain(&self) -> Vec<LoggedRequest> {
+        std::mem::take(&mut *self.lock())
+    }
+
     /// Forgets every entry (counters restart from zero).
     pub fn clear(&self) {
         self.lock().clear();
@@ -113,6 +119,27 @@ fn is_secret_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drain_takes_the_entries_and_empties_the_log() {
+        let log = RequestLog::new();
+        let entry = |path: &str| LoggedRequest {
+            vendor: Vendor::Datto,
+            method: "GET".into(),
+            path: path.into(),
+            query: None,
+            status: Some(200),
+            fault: None,
+            at: Utc::now(),
+        };
+        log.push(entry("/a"));
+        log.push(entry("/b"));
+        let taken: Vec<String> = log.drain().into_iter().map(|e| e.path).collect();
+        assert_eq!(taken, ["/a", "/b"]);
+        assert!(log.is_empty());
+        log.push(entry("/c"));
+        assert_eq!(log.len(), 1);
+    }
 
     #[test]
     fn secret_query_values_are_redacted() {

@@ -103,6 +103,16 @@ impl ManageControl {
             .unwrap_or(0)
     }
 
+    /// Ids of the records in a collection, ascending (all parents, for child collections).
+    pub fn ids(&self, collection: &str) -> Vec<i64> {
+        table_of(collection)
+            .and_then(|t| {
+                let state = self.state.read();
+                state.table(t).map(|t| t.rows.keys().copied().collect())
+            })
+            .unwrap_or_default()
+    }
+
     /// Deletes a record behind the API's back (a deletion made by a user in the PSA); true when it existed.
     pub fn remove(&self, collection: &str, id: i64) -> bool {
         let Some(table) = table_of(collection) else {
