@@ -3,9 +3,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::Duration;
-
-use datto_rmm_client::{Budget, Budgets};
 
 use psa_rmm_core::model::ExternalRef;
 use psa_rmm_core::sync::Executor;
@@ -17,18 +14,12 @@ use psa_rmm_sandbox::{Sandbox, SandboxOptions, TenantSpec};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_tenant_links_are_precise_and_recall_is_at_least_90_percent() {
-    // A sandbox minute is a real second, and the Datto client paces its reads to that clock.
+    // A sandbox minute is a real second; the sandbox connectors pace themselves to that clock.
     let options = SandboxOptions::default()
         .tenant(TenantSpec::small())
         .clock_factor(60.0);
     let sandbox = Sandbox::start(options).await.unwrap();
     let connectors = Connectors::sandbox(&sandbox).await.unwrap();
-    let second = sandbox.clock().to_real(Duration::from_secs(60));
-    let datto = connectors.datto.as_ref().unwrap().client();
-    datto.set_budgets(Budgets {
-        reads: Budget::new(600, second),
-        ..datto.budgets()
-    });
     let job = connectors.job(sync_settings("Alerts")).unwrap();
     let mut book = setup_book();
     let run = job.run(&mut book, &Executor::new()).await.unwrap();

@@ -8,9 +8,8 @@
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use datto_rmm_client::{AlertUid, Budget, Budgets};
+use datto_rmm_client::AlertUid;
 use psa_rmm_core::connector::{AlertFeed, RecordStream, TicketDesk};
 use psa_rmm_core::mapping::{IgnoreTarget, MappingBook};
 use psa_rmm_core::matching::IgnoreReason;
@@ -59,25 +58,10 @@ async fn world() -> World {
     noise.open_alert = 0.3;
     noise.resolved_alert = 0.1;
     let spec = TenantSpec::new(2, 6, 80).noise(noise);
-    // A sandbox minute is a real second; the Datto client paces itself to that clock.
+    // A sandbox minute is a real second; the sandbox connectors pace themselves to that clock.
     let options = SandboxOptions::default().tenant(spec).clock_factor(60.0);
     let sandbox = Sandbox::start(options).await.unwrap();
     let connectors = Connectors::sandbox(&sandbox).await.unwrap();
-    let minute = sandbox.clock().to_real(Duration::from_secs(60));
-    let datto = connectors.datto.as_ref().unwrap().client();
-    let fast = |b: Budget| Budget::new(b.requests, minute);
-    let budgets = datto.budgets();
-    datto.set_budgets(Budgets {
-        reads: fast(budgets.reads),
-        writes: fast(budgets.writes),
-        operations: budgets
-            .operations
-            .iter()
-            .map(|(k, b)| (k.clone(), fast(*b)))
-            .collect(),
-        operation_default: fast(budgets.operation_default),
-        ..budgets
-    });
     let tenant = sandbox.tenant();
     let asio_feed = Arc::new(TenantFeed::default());
     for alert in tenant.alerts_of(&System::CwAsio) {
