@@ -12,7 +12,7 @@ use psa_rmm_core::connector::{
 use psa_rmm_core::model::{Company, Device, ExternalRef, Site, System};
 
 use crate::client::Client;
-use crate::convert::{self, ConvertError};
+use crate::convert;
 use crate::error::Error;
 use crate::model::{AttributeId, CompanyId, CustomFieldValueUpdate, EndpointId, EntityType};
 use crate::resources::CustomFieldTarget;
@@ -91,10 +91,6 @@ pub fn connector_error(error: Error) -> ConnectorError {
         .with_retry_after(retry_after)
 }
 
-fn convert_error(error: ConvertError) -> ConnectorError {
-    ConnectorError::from_source(error, None, false).with_kind(ErrorKind::Decode)
-}
-
 async fn company_ids(client: &Client) -> Result<Vec<CompanyId>, ConnectorError> {
     let list = client.companies().list().map_err(connector_error)?;
     let companies = list.collect().await.map_err(connector_error)?;
@@ -127,7 +123,7 @@ impl CompanyDirectory for AsioConnector {
         let companies = list.collect().await.map_err(connector_error)?;
         companies
             .iter()
-            .map(|c| convert::company(c).map_err(convert_error))
+            .map(|c| convert::company(c).map_err(ConnectorError::decode))
             .collect()
     }
 
@@ -136,7 +132,7 @@ impl CompanyDirectory for AsioConnector {
         let sites = list.collect().await.map_err(connector_error)?;
         sites
             .iter()
-            .map(|s| convert::site(s, None).map_err(convert_error))
+            .map(|s| convert::site(s, None).map_err(ConnectorError::decode))
             .collect()
     }
 }
@@ -154,7 +150,7 @@ impl DeviceInventory for AsioConnector {
                 .stream()
                 .map(|r| {
                     r.map_err(connector_error)
-                        .and_then(|e| e.to_device().map_err(convert_error))
+                        .and_then(|e| e.to_device().map_err(ConnectorError::decode))
                 });
             let with_links = devices
                 .map(move |d| {
@@ -186,12 +182,7 @@ impl DeviceFieldWriter for AsioConnector {
         device: &ExternalRef,
         value: &DeviceFieldValue,
     ) -> Result<(), ConnectorError> {
-        if device.system != System::CwAsio {
-            return Err(ConnectorError::new(
-                ErrorKind::Rejected,
-                format!("{device} is not an Asio device"),
-            ));
-        }
+        device.id_in(System::CwAsio, "device")?;
         let DeviceFieldValue::PsaConfigurationId(id) = value else {
             return Err(ConnectorError::unsupported(format!(
                 "Asio has no field for {value}"

@@ -80,13 +80,7 @@ pub fn connector_error(error: Error) -> ConnectorError {
 }
 
 fn manage_id(r: &ExternalRef, what: &str) -> Result<i64, ConnectorError> {
-    if r.system != System::CwManage {
-        return Err(ConnectorError::new(
-            ErrorKind::Rejected,
-            format!("{r} is not a Manage {what}"),
-        ));
-    }
-    r.id.parse().map_err(|_| {
+    r.id_in(System::CwManage, what)?.parse().map_err(|_| {
         ConnectorError::new(
             ErrorKind::Rejected,
             format!("{r} is not a Manage {what} id"),

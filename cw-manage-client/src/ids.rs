@@ -1,51 +1,20 @@
 //! Record ids as newtypes, so a company id can never be passed where a ticket id is expected.
 //!
-//! Manage ids are int32 on the wire; they are kept as `i64` and decoded from numbers or numeric strings.
+//! Manage ids are int32 on the wire; they are kept as `i64` and decoded from numbers or numeric strings
+//! (see [`psa_rmm_core::int_id!`]).
 
 macro_rules! id_types {
-    ($( $(#[$meta:meta])* $name:ident ),+ $(,)?) => {$(
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-
-        impl $name {
-            /// The raw number.
-            pub fn get(self) -> i64 {
-                self.0
+    ($( $(#[$meta:meta])* $name:ident ),+ $(,)?) => {
+        psa_rmm_core::int_id! { $( $(#[$meta])* $name ),+ }
+        $(
+            impl $name {
+                /// True for the placeholder `0` that new, unsaved records carry.
+                pub fn is_unset(self) -> bool {
+                    self.0 == 0
+                }
             }
-
-            /// True for the placeholder `0` that new, unsaved records carry.
-            pub fn is_unset(self) -> bool {
-                self.0 == 0
-            }
-        }
-
-        impl From<i64> for $name {
-            fn from(v: i64) -> Self {
-                Self(v)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = std::num::ParseIntError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                s.trim().parse().map(Self)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                psa_rmm_core::wire::i64_required(d).map(Self)
-            }
-        }
-    )+};
+        )+
+    };
 }
 
 id_types! {

@@ -16,7 +16,7 @@ use psa_rmm_core::connector::{
 use psa_rmm_core::model::{Alert, Company, Device, ExternalRef, Site, System};
 
 use crate::client::Client;
-use crate::convert::{ConvertError, alert_to_core, site_to_company, site_to_core};
+use crate::convert::{alert_to_core, site_to_company, site_to_core};
 use crate::error::Error;
 use crate::scan::{InventoryDevice, ScanOptions, ScanState};
 
@@ -85,24 +85,9 @@ pub fn connector_error(error: Error) -> ConnectorError {
         .with_retry_after(retry_after)
 }
 
-fn convert_error(error: ConvertError) -> ConnectorError {
-    ConnectorError::from_source(error, None, false).with_kind(ErrorKind::Decode)
-}
-
-fn device_uid(device: &ExternalRef) -> Result<&str, ConnectorError> {
-    if device.system == System::DattoRmm {
-        Ok(device.id.as_str())
-    } else {
-        Err(ConnectorError::new(
-            ErrorKind::Rejected,
-            format!("{device} is not a Datto RMM device"),
-        ))
-    }
-}
-
 /// The core device, with the PSA id read back from the UDF as its sticky link.
 fn core_device(entry: &InventoryDevice, psa_udf: u16) -> Result<Device, ConnectorError> {
-    let mut device = entry.to_core().map_err(convert_error)?;
+    let mut device = entry.to_core().map_err(ConnectorError::decode)?;
     device.linked_id = entry
         .device
         .udf
@@ -126,7 +111,7 @@ impl CompanyDirectory for DattoConnector {
             .map_err(connector_error)?;
         let mut out = Vec::with_capacity(sites.len());
         for site in &sites {
-            out.extend(site_to_company(site).map_err(convert_error)?);
+            out.extend(site_to_company(site).map_err(ConnectorError::decode)?);
         }
         Ok(out)
     }
@@ -141,7 +126,7 @@ impl CompanyDirectory for DattoConnector {
             .map_err(connector_error)?;
         sites
             .iter()
-            .map(|s| site_to_core(s).map_err(convert_error))
+            .map(|s| site_to_core(s).map_err(ConnectorError::decode))
             .collect()
     }
 }
@@ -173,7 +158,7 @@ impl AlertFeed for DattoConnector {
         let alerts = self.client.account().open_alerts().stream();
         Box::pin(alerts.map(|r| {
             r.map_err(connector_error)
-                .and_then(|a| alert_to_core(&a).map_err(convert_error))
+                .and_then(|a| alert_to_core(&a).map_err(ConnectorError::decode))
         }))
     }
 
@@ -181,7 +166,7 @@ impl AlertFeed for DattoConnector {
         let alerts = self.client.account().resolved_alerts().stream();
         Box::pin(alerts.map(|r| {
             r.map_err(connector_error)
-                .and_then(|a| alert_to_core(&a).map_err(convert_error))
+                .and_then(|a| alert_to_core(&a).map_err(ConnectorError::decode))
         }))
     }
 }
@@ -193,7 +178,9 @@ impl DeviceFieldWriter for DattoConnector {
         device: &ExternalRef,
         value: &DeviceFieldValue,
     ) -> Result<(), ConnectorError> {
-        let api = self.client.device(device_uid(device)?);
+        let api = self
+            .client
+            .device(device.id_in(System::DattoRmm, "device")?);
         let result = match value {
             DeviceFieldValue::PsaConfigurationId(id) => api.set_udf(self.psa_udf, id.clone()).await,
             DeviceFieldValue::WarrantyExpires(date) => api.set_warranty(Some(*date)).await,
@@ -217,14 +204,5 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Rejected);
         assert!(!e.is_retryable());
         assert!(e.to_string().contains("no key"));
-        let foreign = ExternalRef::new(System::CwAsio, "x");
-        assert_eq!(
-            device_uid(&foreign).unwrap_err().kind(),
-            ErrorKind::Rejected
-        );
-        assert_eq!(
-            device_uid(&ExternalRef::new(System::DattoRmm, "u1")).unwrap(),
-            "u1"
-        );
     }
 }

@@ -49,54 +49,7 @@ macro_rules! uid_type {
         // A number where a UID is expected still identifies the record; keep it as its decimal string.
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                match serde_json::Value::deserialize(d)? {
-                    serde_json::Value::String(s) => Ok(Self(s)),
-                    serde_json::Value::Number(n) => Ok(Self(n.to_string())),
-                    other => Err(serde::de::Error::custom(format!(
-                        "expected a uid string, found {other}"
-                    ))),
-                }
-            }
-        }
-    };
-}
-
-macro_rules! int_id_type {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-
-        impl From<i64> for $name {
-            fn from(v: i64) -> Self {
-                Self(v)
-            }
-        }
-
-        // Spec says int64; a numeric string is accepted too so one odd record never fails a page.
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                match serde_json::Value::deserialize(d)? {
-                    serde_json::Value::Number(n) => n
-                        .as_i64()
-                        .map(Self)
-                        .ok_or_else(|| serde::de::Error::custom("id out of range")),
-                    serde_json::Value::String(s) => s
-                        .trim()
-                        .parse()
-                        .map(Self)
-                        .map_err(|_| serde::de::Error::custom("id is not a number")),
-                    other => Err(serde::de::Error::custom(format!(
-                        "expected a numeric id, found {other}"
-                    ))),
-                }
+                psa_rmm_core::wire::string_required(d).map(Self)
             }
         }
     };
@@ -126,19 +79,15 @@ uid_type!(
     /// Unique id of a component (`uid`, `componentUid`).
     ComponentUid
 );
-int_id_type!(
+
+// Spec says int64; a numeric string is accepted too so one odd record never fails a page.
+psa_rmm_core::int_id! {
     /// Numeric id of a device (`id`, used by `/device/id/{id}`).
-    DeviceId
-);
-int_id_type!(
+    DeviceId,
     /// Numeric id of a site (`id`, `siteId`).
-    SiteId
-);
-int_id_type!(
+    SiteId,
     /// Numeric id of an account or site variable.
-    VariableId
-);
-int_id_type!(
+    VariableId,
     /// Numeric id of a device filter (`filterId`).
-    FilterId
-);
+    FilterId,
+}

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Alert, Company, Device, ExternalRef, Site, Ticket};
+use crate::model::{Alert, Company, Device, ExternalRef, Site, System, Ticket};
 
 /// The error type of a vendor client, kept as the source of a [`ConnectorError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -91,6 +91,12 @@ impl ConnectorError {
             retry_after: None,
             source: Some(source),
         }))
+    }
+
+    /// A record the vendor sent but the connector could not convert to a core model: kind `Decode`, not
+    /// retryable (the same record converts the same way next time).
+    pub fn decode(source: impl Into<BoxError>) -> Self {
+        Self::from_source(source, None, false).with_kind(ErrorKind::Decode)
     }
 
     /// The operation is not offered by this connector.
@@ -199,6 +205,21 @@ fn kind_of_status(status: u16) -> ErrorKind {
         400..=499 => ErrorKind::Rejected,
         500..=599 => ErrorKind::Server,
         _ => ErrorKind::Other,
+    }
+}
+
+impl ExternalRef {
+    /// The id, when the reference points into `system`; a `Rejected` error naming `what` (e.g. "device")
+    /// otherwise, so a connector never sends another tool's id to its own API.
+    pub fn id_in(&self, system: System, what: &str) -> Result<&str, ConnectorError> {
+        if self.system == system {
+            Ok(&self.id)
+        } else {
+            Err(ConnectorError::new(
+                ErrorKind::Rejected,
+                format!("{self} is not a {system} {what}"),
+            ))
+        }
     }
 }
 
@@ -492,6 +513,24 @@ mod tests {
             std::mem::size_of::<ConnectorError>(),
             std::mem::size_of::<usize>()
         );
+    }
+
+    #[test]
+    fn decode_errors_keep_the_source_and_are_final() {
+        let e = ConnectorError::decode(VendorError);
+        assert_eq!(e.kind(), ErrorKind::Decode);
+        assert!(!e.is_retryable() && e.status().is_none());
+        assert_eq!(e.to_string(), "vendor said no");
+    }
+
+    #[test]
+    fn references_are_checked_against_their_system() {
+        let r = ExternalRef::new(System::DattoRmm, "u1");
+        assert_eq!(r.id_in(System::DattoRmm, "device").unwrap(), "u1");
+        let e = r.id_in(System::CwAsio, "device").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Rejected);
+        assert!(!e.is_retryable());
+        assert_eq!(e.to_string(), "datto-rmm:u1 is not a cw-asio device");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! `"True"`/`0`/`"yes"`, collections as `null` or as a single element, timestamps as RFC 3339, zone-less ISO,
 //! bare dates, epoch seconds or milliseconds (as numbers or strings), and .NET `DateTime.MinValue` for "never".
 //! A sync must not fail a whole page over one odd field, so every optional decoder here maps a value it cannot
-//! read to `None` (or an empty collection) instead of an error; only [`i64_required`] fails, and only when the
-//! value is missing or unreadable.
+//! read to `None` (or an empty collection) instead of an error; only the id decoders [`i64_required`] and
+//! [`string_required`] fail, and only when the value is missing or unreadable.
 //!
 //! Use with `#[serde(default, deserialize_with = "psa_rmm_core::wire::opt_bool")]` (the `default` makes an
 //! absent field `None`), or `#[serde(default, with = "psa_rmm_core::wire::epoch_millis")]` for a model that
@@ -62,6 +62,16 @@ pub fn value_to_string(v: Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+/// A required string (typically an id) that may also arrive as a number or a boolean; missing, `null`, an
+/// object or an array fails.
+pub fn string_required<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Option::<Value>::deserialize(d)?
+        .and_then(value_to_string)
+        .ok_or_else(|| {
+            D::Error::custom("expected an id (a string or a number), found null or a structure")
+        })
 }
 
 /// An integer that may arrive as a number, a numeric string or a float (truncated); anything else is `None`.
@@ -263,6 +273,67 @@ pub mod ymd_date {
             None => s.serialize_none(),
         }
     }
+}
+
+/// Declares `i64` id newtypes, so that one kind of id cannot be passed where another is expected.
+///
+/// Each type is `Copy`, compares, orders and hashes by the number, prints and serialises as the bare number,
+/// parses from text (trimmed) and decodes with [`wire::i64_required`](crate::wire::i64_required): a number,
+/// a numeric string or a whole float; anything else fails. The crate using it must depend on `serde`.
+///
+/// ```
+/// psa_rmm_core::int_id! {
+///     /// A ticket.
+///     TicketId,
+/// }
+/// let id: TicketId = serde_json::from_str("\"42\"").unwrap();
+/// assert_eq!((id.get(), id.to_string()), (42, "42".to_owned()));
+/// ```
+#[macro_export]
+macro_rules! int_id {
+    ($( $(#[$meta:meta])* $name:ident ),+ $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            /// The raw number.
+            pub fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl ::std::convert::From<i64> for $name {
+            fn from(v: i64) -> Self {
+                Self(v)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::num::ParseIntError;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                s.trim().parse().map(Self)
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_i64(self.0)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::wire::i64_required(d).map(Self)
+            }
+        }
+    )+};
 }
 
 #[cfg(test)]

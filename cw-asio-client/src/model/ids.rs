@@ -86,10 +86,7 @@ macro_rules! id_newtype {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 // Some exports render numeric legacy ids as JSON numbers.
-                let v = serde_json::Value::deserialize(d)?;
-                psa_rmm_core::wire::value_to_string(v)
-                    .map(Self)
-                    .ok_or_else(|| serde::de::Error::custom(concat!(stringify!($name), " must be a string or number")))
+                psa_rmm_core::wire::string_required(d).map(Self)
             }
         }
     )+};

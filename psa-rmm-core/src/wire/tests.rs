@@ -273,3 +273,43 @@ fn with_adapters_round_trip() {
         json!({"at": null, "day": null})
     );
 }
+
+#[test]
+fn string_ids_from_scalars_fail_on_nothing() {
+    #[derive(Deserialize)]
+    struct Uid {
+        #[serde(deserialize_with = "string_required")]
+        uid: String,
+    }
+    let uid = |raw: &str| {
+        serde_json::from_str::<Uid>(&format!(r#"{{"uid":{raw}}}"#))
+            .ok()
+            .map(|u| u.uid)
+    };
+    assert_eq!(uid(r#""a-1""#).as_deref(), Some("a-1"));
+    assert_eq!(uid("42").as_deref(), Some("42"));
+    assert_eq!(uid(r#""""#).as_deref(), Some(""));
+    assert_eq!(uid("null"), None);
+    assert_eq!(uid("{}"), None);
+    assert_eq!(uid("[1]"), None);
+    assert!(serde_json::from_str::<Uid>("{}").is_err());
+}
+
+crate::int_id! {
+    /// A probe id.
+    ProbeId,
+}
+
+#[test]
+fn int_ids_decode_strictly_and_print_bare() {
+    let a: ProbeId = serde_json::from_str("250").unwrap();
+    assert_eq!(serde_json::from_str::<ProbeId>(r#""250""#).unwrap(), a);
+    assert_eq!(serde_json::from_str::<ProbeId>("250.0").unwrap(), a);
+    assert!(serde_json::from_str::<ProbeId>("250.5").is_err());
+    assert!(serde_json::from_str::<ProbeId>("null").is_err());
+    assert_eq!((a.get(), a.to_string()), (250, "250".to_owned()));
+    assert_eq!(serde_json::to_string(&a).unwrap(), "250");
+    assert_eq!(" 7 ".parse::<ProbeId>().unwrap(), ProbeId::from(7));
+    assert!("x".parse::<ProbeId>().is_err());
+    assert_eq!(ProbeId::default(), ProbeId(0));
+}
