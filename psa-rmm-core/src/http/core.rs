@@ -31,7 +31,8 @@ const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 /// The request id header we send on every call.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// Response headers that may carry the server's request id, most specific first.
-const RESPONSE_ID_HEADERS: [&str; 4] = [
+const RESPONSE_ID_HEADERS: [&str; 5] = [
+    "x-cw-request-id",
     "x-request-id",
     "x-correlation-id",
     "request-id",
