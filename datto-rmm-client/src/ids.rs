@@ -1,7 +1,7 @@
 //! Identifier newtypes. Datto UIDs are strings (not always GUIDs: the "Deleted Devices" site has a non-GUID
 //! uid), numeric ids are `i64`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 
 macro_rules! uid_type {
     ($(#[$meta:meta])* $name:ident) => {
@@ -10,48 +10,7 @@ macro_rules! uid_type {
         #[serde(transparent)]
         pub struct $name(pub String);
 
-        impl $name {
-            /// Wraps a UID.
-            pub fn new(uid: impl Into<String>) -> Self {
-                Self(uid.into())
-            }
-
-            /// The UID as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                Self(s.to_owned())
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(s: String) -> Self {
-                Self(s)
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        // A number where a UID is expected still identifies the record; keep it as its decimal string.
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                psa_rmm_core::wire::string_required(d).map(Self)
-            }
-        }
+        psa_rmm_core::string_id_impls!($name);
     };
 }
 

@@ -336,5 +336,65 @@ macro_rules! int_id {
     )+};
 }
 
+/// The common surface of string id newtypes `struct Name(String)`: `new`, `as_str`, `Display`,
+/// `From<&str>`, `From<String>`, `AsRef<str>`, and `Deserialize` with
+/// [`wire::string_required`](crate::wire::string_required), so an id a vendor sends as a JSON number reads
+/// as its text. Derives, equality, hashing and `Serialize` stay with the caller (Asio compares ids
+/// case-insensitively). The crate using it must depend on `serde`.
+///
+/// ```
+/// #[derive(Debug, PartialEq)]
+/// pub struct SiteUid(String);
+/// psa_rmm_core::string_id_impls!(SiteUid);
+/// let uid: SiteUid = serde_json::from_str("335767").unwrap();
+/// assert_eq!((uid.as_str(), uid.to_string()), ("335767", "335767".to_owned()));
+/// ```
+#[macro_export]
+macro_rules! string_id_impls {
+    ($($name:ident),+ $(,)?) => {$(
+        impl $name {
+            /// Wraps an id verbatim.
+            pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self(id.into())
+            }
+
+            /// The id as the vendor sent it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self(s.to_owned())
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(s: ::std::string::String) -> Self {
+                Self(s)
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::wire::string_required(d).map(Self)
+            }
+        }
+    )+};
+}
+
 #[cfg(test)]
 mod tests;

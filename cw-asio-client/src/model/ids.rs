@@ -4,7 +4,7 @@
 //! Command ID. They are never parsed, and they compare case-insensitively because the same UUID is seen in
 //! upper and lower case across endpoints.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use std::hash::{Hash, Hasher};
 
 macro_rules! id_newtype {
@@ -14,16 +14,6 @@ macro_rules! id_newtype {
         pub struct $name(String);
 
         impl $name {
-            /// Wraps a vendor id verbatim.
-            pub fn new(id: impl Into<String>) -> Self {
-                Self(id.into())
-            }
-
-            /// The id as the vendor sent it.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-
             /// The legacy Command ID a migrated partner's synthetic GUID encodes: the GUID's bytes are ASCII
             /// `"Command ID: "` followed by a 32-bit big-endian number. `None` for ordinary ids.
             pub fn legacy_command_id(&self) -> Option<u32> {
@@ -53,42 +43,14 @@ macro_rules! id_newtype {
             }
         }
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                Self(s.to_owned())
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(s: String) -> Self {
-                Self(s)
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(&self.0)
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                // Some exports render numeric legacy ids as JSON numbers.
-                psa_rmm_core::wire::string_required(d).map(Self)
-            }
-        }
+        // Some exports render numeric legacy ids as JSON numbers: they read as their text.
+        psa_rmm_core::string_id_impls!($name);
     )+};
 }
 
