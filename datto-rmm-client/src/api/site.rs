@@ -10,6 +10,14 @@ use crate::model::{
     SiteSettings, UpdateSiteRequest, VariableUpdate, VariablesPage,
 };
 
+/// A single site, bare or wrapped. Every `Site` field is optional, so the wrapper must be tried first.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum OneSite {
+    Wrapped { site: Site },
+    Bare(Site),
+}
+
 /// `client.sites()`.
 #[derive(Debug, Clone)]
 pub struct SitesApi {
@@ -59,10 +67,15 @@ impl SiteApi {
         Listing::new(self.client.clone(), template, &segments)
     }
 
-    /// `GET /v2/site/{uid}` (the site comes back unwrapped).
+    /// `GET /v2/site/{uid}`: the site comes back bare per the spec; a `{"site": {...}}` wrapper, which a
+    /// client broke on, is unwrapped too.
     pub async fn get(&self) -> Result<Site> {
         let url = self.client.url(&["site", self.uid.as_str()], &[])?;
-        self.client.get_json("/v2/site/{uid}", url).await
+        let body: OneSite = self.client.get_json("/v2/site/{uid}", url).await?;
+        Ok(match body {
+            OneSite::Wrapped { site } => site,
+            OneSite::Bare(site) => site,
+        })
     }
 
     /// `POST /v2/site/{uid}`: updates the site (the name is required) and returns it.
