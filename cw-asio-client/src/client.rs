@@ -7,6 +7,7 @@ use crate::resources::{Companies, CustomFields, DeviceGroups, Devices, Sites, Ti
 use psa_rmm_core::http::{
     Auth, HttpCore, RateLimiter, Request, Response, RetryPolicy, SecretString,
 };
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -389,11 +390,11 @@ pub(crate) fn decode<T: DeserializeOwned>(resp: &Response) -> Result<T> {
     Ok(resp.json()?)
 }
 
-/// Decodes a JSON body, treating an empty body or `null` as the default value.
+/// Decodes a JSON body, treating `null` and a 204 No Content as the default value. An empty 200 is a
+/// decode error: read as an empty list it would silently drop every record of a scan.
 pub(crate) fn decode_or_default<T: DeserializeOwned + Default>(resp: &Response) -> Result<T> {
-    let body = resp.body();
-    let trimmed = body.trim_ascii();
-    if trimmed.is_empty() || trimmed == b"null" {
+    let trimmed = resp.body().trim_ascii();
+    if trimmed == b"null" || (trimmed.is_empty() && resp.status() == StatusCode::NO_CONTENT) {
         return Ok(T::default());
     }
     decode(resp)

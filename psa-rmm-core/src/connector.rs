@@ -169,6 +169,18 @@ impl ConnectorError {
         self.0.kind == ErrorKind::NotFound
     }
 
+    /// True when a write that failed this way may still have been stored: the request may have reached
+    /// the vendor and no answer said otherwise (a broken connection, a timeout, an unreadable success body,
+    /// a 5xx other than 501 Not Implemented). A re-run must look the record up (sticky link, dedupe key)
+    /// rather than trust that nothing was written.
+    pub fn outcome_unknown(&self) -> bool {
+        match self.0.kind {
+            ErrorKind::Transport | ErrorKind::Decode => true,
+            ErrorKind::Server => self.0.status != Some(501),
+            _ => false,
+        }
+    }
+
     /// The message without kind or status.
     pub fn message(&self) -> &str {
         &self.0.message
@@ -531,6 +543,26 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Rejected);
         assert!(!e.is_retryable());
         assert_eq!(e.to_string(), "datto-rmm:u1 is not a cw-asio device");
+    }
+
+    #[test]
+    fn writes_that_may_have_landed_are_unknown() {
+        let unknown = |kind, status: Option<u16>| {
+            let mut e = ConnectorError::new(kind, "x");
+            if let Some(s) = status {
+                e = e.with_status(s);
+            }
+            e.outcome_unknown()
+        };
+        assert!(unknown(ErrorKind::Transport, None));
+        assert!(unknown(ErrorKind::Decode, Some(201)));
+        assert!(unknown(ErrorKind::Server, Some(504)));
+        assert!(unknown(ErrorKind::Server, Some(500)));
+        assert!(unknown(ErrorKind::Server, Some(503)));
+        assert!(!unknown(ErrorKind::Server, Some(501)));
+        assert!(!unknown(ErrorKind::RateLimited, Some(429)));
+        assert!(!unknown(ErrorKind::Auth, Some(401)));
+        assert!(!unknown(ErrorKind::Rejected, Some(400)));
     }
 
     #[test]

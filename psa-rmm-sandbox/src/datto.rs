@@ -210,6 +210,13 @@ impl DattoControl {
             .count()
     }
 
+    /// Blocks the IP now for `duration` of sandbox time, as a throttling streak would: every request answers
+    /// 403 until it passes (tests of the block that must not starve a later run of its read budget).
+    pub fn block_ip(&self, duration: Duration) {
+        let until = self.fake.ctx.clock().elapsed() + duration;
+        lock(&self.fake.throttle).blocked_until = Some(until);
+    }
+
     /// Whether the IP block is in force now.
     pub fn is_blocked(&self) -> bool {
         self.fake.blocked(self.fake.ctx.clock().elapsed())

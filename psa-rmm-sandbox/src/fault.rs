@@ -37,14 +37,19 @@ pub enum FaultKind {
     Delay(Duration),
     /// Close the connection without sending any response.
     DropConnection,
+    /// Run the fake (a write is stored), then close the connection without sending its answer: the client
+    /// cannot tell whether the request took effect.
+    DropAfterHandling,
     /// Answer normally but cut the body in half, with a Content-Length that matches the cut body (the client
     /// receives a complete HTTP response holding invalid JSON).
     TruncatedBody,
     /// Answer normally but promise the full Content-Length and close the connection half-way through the body.
     BrokenBody,
-    /// Answer with an HTML page (a proxy or maintenance page) and this status.
+    /// Answer with an HTML page (a proxy or maintenance page) and this status. With a 2xx status the fake
+    /// runs first (a write is stored) and only its answer is replaced.
     HtmlBody(u16),
-    /// Answer with an empty body and this status.
+    /// Answer with an empty body and this status. With a 2xx status the fake runs first (a write is
+    /// stored) and only its answer is replaced.
     EmptyBody(u16),
 }
 

@@ -160,7 +160,7 @@ async fn intercept(State(ctx): State<FakeContext>, req: Request, next: Next) -> 
         Some(kind) => apply(kind, conn, req, next).await,
     };
     let status = match fault {
-        Some(FaultKind::DropConnection) => None,
+        Some(FaultKind::DropConnection | FaultKind::DropAfterHandling) => None,
         _ => Some(response.status().as_u16()),
     };
     ctx.log().push(LoggedRequest {
@@ -192,18 +192,44 @@ async fn apply(kind: &FaultKind, conn: Option<ConnHandle>, req: Request, next: N
             }
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+        FaultKind::DropAfterHandling => {
+            let answer = next.run(req).await;
+            if let Some(conn) = conn {
+                conn.kill();
+            }
+            drop(answer);
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
         FaultKind::TruncatedBody => truncate(next.run(req).await, false).await,
         FaultKind::BrokenBody => truncate(next.run(req).await, true).await,
-        FaultKind::HtmlBody(status) => (
-            code(*status),
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>\
+        FaultKind::HtmlBody(status) => {
+            run_if_success(*status, req, next).await;
+            html(*status)
+        }
+        FaultKind::EmptyBody(status) => {
+            run_if_success(*status, req, next).await;
+            (code(*status), Body::empty()).into_response()
+        }
+    }
+}
+
+/// A success status claims the request took effect: the fake runs (a write is stored) and only its answer
+/// is replaced. Any other status answers in the fake's place.
+async fn run_if_success(status: u16, req: Request, next: Next) {
+    if (200..300).contains(&status) {
+        drop(next.run(req).await);
+    }
+}
+
+fn html(status: u16) -> Response {
+    (
+        code(status),
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>\
              <body><h1>Service Unavailable</h1><p>The server is temporarily unable to service your \
              request.</p></body></html>",
-        )
-            .into_response(),
-        FaultKind::EmptyBody(status) => (code(*status), Body::empty()).into_response(),
-    }
+    )
+        .into_response()
 }
 
 fn code(status: u16) -> StatusCode {

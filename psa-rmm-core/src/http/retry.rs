@@ -61,7 +61,10 @@ impl RetryPolicy {
                 status,
                 retry_after,
             } => {
-                if !idempotent || !self.retryable_status(status) {
+                // A 429 refuses the request before acting on it (the vendors' throttles answer it up front),
+                // so even a create may be sent again; a 5xx may come after the server applied it.
+                let refused = status == StatusCode::TOO_MANY_REQUESTS;
+                if !(idempotent || refused) || !self.retryable_status(status) {
                     return RetryDecision::Stop;
                 }
                 match retry_after {
@@ -336,8 +339,24 @@ mod tests {
                 status(429, None),
                 1,
                 zero,
+                ms(100),
+                "PATCH refused with 429 was not applied",
+            ),
+            (
+                Method::POST,
+                status(502, None),
+                1,
+                zero,
                 Stop,
-                "PATCH reached the server",
+                "POST behind a failing gateway may have been applied",
+            ),
+            (
+                Method::PATCH,
+                status(504, None),
+                1,
+                zero,
+                Stop,
+                "PATCH behind a timed-out gateway may have been applied",
             ),
             (
                 Method::POST,

@@ -85,6 +85,10 @@ pub enum StepOutcome {
         status: Option<u16>,
         /// True when a re-run may succeed.
         retryable: bool,
+        /// True when the vendor may have stored the write although it failed (the answer was lost or
+        /// unreadable): a re-run finds it by its sticky key instead of writing it again.
+        #[serde(default)]
+        outcome_unknown: bool,
         /// The error message.
         error: String,
     },
@@ -96,6 +100,7 @@ impl StepOutcome {
             kind: e.kind(),
             status: e.status(),
             retryable: e.is_retryable(),
+            outcome_unknown: e.outcome_unknown(),
             error: e.to_string(),
         }
     }
@@ -105,6 +110,10 @@ impl StepOutcome {
             Self::Planned => "planned",
             Self::Done { .. } => "done",
             Self::AlreadyThere { .. } => "already there",
+            Self::Failed {
+                outcome_unknown: true,
+                ..
+            } => "unknown",
             Self::Failed { .. } => "failed",
         }
     }
@@ -129,6 +138,18 @@ impl Entry {
     /// True when the write failed.
     pub fn is_failed(&self) -> bool {
         matches!(self.outcome, StepOutcome::Failed { .. })
+    }
+
+    /// True when the write failed in a way that may still have stored it (see
+    /// [`ConnectorError::outcome_unknown`]).
+    pub fn is_unknown(&self) -> bool {
+        matches!(
+            self.outcome,
+            StepOutcome::Failed {
+                outcome_unknown: true,
+                ..
+            }
+        )
     }
 
     /// True when the vendor now holds the write (written now or found there).
@@ -168,6 +189,11 @@ impl Report {
     /// Number of failed entries.
     pub fn failed(&self) -> usize {
         self.failures().count()
+    }
+
+    /// Number of failed entries whose write may nevertheless have been stored.
+    pub fn unknown(&self) -> usize {
+        self.entries.iter().filter(|e| e.is_unknown()).count()
     }
 
     /// (RMM record, PSA record) pairs that the vendor now holds: configurations created or found by their
@@ -212,11 +238,12 @@ impl fmt::Display for Report {
         write!(f, "{t}")?;
         writeln!(
             f,
-            "{}: {} write(s), {} done now, {} failed{}",
+            "{}: {} write(s), {} done now, {} failed ({} outcome unknown){}",
             self.flow,
             self.entries.len(),
             self.written(),
             self.failed(),
+            self.unknown(),
             if self.applied { "" } else { " (dry run)" }
         )
     }
@@ -640,6 +667,18 @@ mod tests {
             ]
         );
         assert_eq!(report.written(), 5);
+        let unknown: Vec<&str> = report
+            .entries
+            .iter()
+            .filter(|e| e.is_unknown())
+            .map(|e| e.subject.as_str())
+            .collect();
+        assert_eq!(
+            unknown,
+            vec!["psa-rmm:a:datto-rmm:a6"],
+            "only the lost answer"
+        );
+        assert!(report.to_string().contains("3 failed (1 outcome unknown)"));
         // The lost answer was stored: 6 tickets exist, though the report says 5 written and 3 failed.
         assert_eq!(desk.open_count(), 6);
         desk.faults.clear();

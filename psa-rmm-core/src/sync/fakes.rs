@@ -46,8 +46,9 @@ impl Faults {
     }
 }
 
+/// A refusal before anything was stored (the throttle answers first).
 fn server_error() -> ConnectorError {
-    ConnectorError::new(ErrorKind::Server, "injected failure").with_status(503)
+    ConnectorError::new(ErrorKind::RateLimited, "injected refusal").with_status(429)
 }
 
 fn timeout() -> ConnectorError {

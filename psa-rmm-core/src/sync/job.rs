@@ -387,8 +387,8 @@ impl SyncJob {
         }
     }
 
-    /// Runs the four flows in order. Fails only when a read fails (nothing is planned on partial data);
-    /// failed writes are in the reports.
+    /// Runs the four flows. Every read comes first, so a failed read ends the run before anything is
+    /// written (nothing is planned on partial data); failed writes are in the reports.
     pub async fn run(
         &self,
         book: &mut MappingBook,
@@ -397,11 +397,13 @@ impl SyncJob {
         let snapshot = self.fetch_devices().await?;
         let companies = self.plan_companies(book, Some(&snapshot)).await?;
         companies.apply_to(book, Utc::now());
+        // Every read comes before the first write: a read that fails ends the run with nothing written,
+        // never after writes whose reports would be lost with the error.
+        let alerts = self.fetch_tickets().await?;
         let devices = self.plan_devices(&snapshot, book);
         let device_report = self.apply_devices(&devices, book, executor).await;
         let write_back = self.plan_write_back(&snapshot, book);
         let write_back_report = self.apply_write_back(&write_back, executor).await;
-        let alerts = self.fetch_tickets().await?;
         let tickets = self.plan_tickets(&alerts, book);
         let ticket_report = self.apply_tickets(&tickets, executor).await;
         Ok(SyncRun {

@@ -113,6 +113,18 @@ impl ManageControl {
             .unwrap_or_default()
     }
 
+    /// Every record of a collection as stored, in id order (all parents, for child collections).
+    pub fn records(&self, collection: &str) -> Vec<Value> {
+        let Some(table) = table_of(collection) else {
+            return Vec::new();
+        };
+        let state = self.state.read();
+        let Some(table) = state.table(table) else {
+            return Vec::new();
+        };
+        table.rows.keys().filter_map(|id| table.get(*id)).collect()
+    }
+
     /// Deletes a record behind the API's back (a deletion made by a user in the PSA); true when it existed.
     pub fn remove(&self, collection: &str, id: i64) -> bool {
         let Some(table) = table_of(collection) else {
