@@ -50,7 +50,7 @@ pub async fn stage(cell: Cell) -> Stage {
     let env = Env::start(cell).await;
     let job = job(&env);
     let mut book = setup_book();
-    job.plan_companies(&book)
+    job.plan_companies(&book, None)
         .await
         .unwrap()
         .apply_to(&mut book, Utc::now());
