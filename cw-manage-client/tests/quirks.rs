@@ -1,12 +1,13 @@
 //! The Manage quirks checklist (reference section 9) items that no other test pins down: `IsCloud` shapes,
 //! plain-string ticket dates, `errors: null`, the server's `x-cw-request-id`, the page size always sent,
-//! missing `Link` as the end, and `Link`/`_info` hrefs on a foreign codebase never followed.
+//! missing `Link` as the end, `Link`/`_info` hrefs on a foreign codebase never followed, and a callback
+//! Manage disabled (`inactiveFlag`) re-activated on registration.
 #![allow(clippy::unwrap_used)] // test crate: a panic is the failure report
 
 use std::time::Duration;
 
 use cw_manage_client::conditions::Query;
-use cw_manage_client::model::{CompanyInfo, ErrorBody, Ticket};
+use cw_manage_client::model::{CallbackEntry, CompanyInfo, ErrorBody, Ticket};
 use cw_manage_client::{Client, RetryPolicy, SecretString};
 use futures::TryStreamExt;
 use httpmock::prelude::*;
@@ -179,4 +180,40 @@ async fn foreign_hrefs_are_never_followed() {
     p1.assert_calls_async(1).await;
     // The next page came from our own codebase: only the cursor was taken from the foreign URL.
     p2.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_disabled_callback_is_reactivated_not_duplicated() {
+    let server = MockServer::start_async().await;
+    companyinfo(&server).await;
+    let url = "https://hook.example/cw?recordId=";
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("{API}/system/callbacks"));
+            then.status(200).json_body(json!([
+                {"id": 7, "url": url, "objectId": 1, "type": "ticket", "level": "owner", "inactiveFlag": true}
+            ]));
+        })
+        .await;
+    let post = server
+        .mock_async(|when, then| {
+            when.method(POST).path(format!("{API}/system/callbacks"));
+            then.status(201).json_body(json!({"id": 8}));
+        })
+        .await;
+    let patch = server
+        .mock_async(|when, then| {
+            when.method(PATCH)
+                .path(format!("{API}/system/callbacks/7"))
+                .json_body(json!([{"op": "replace", "path": "inactiveFlag", "value": false}]));
+            then.status(200).json_body(
+                json!({"id": 7, "url": url, "objectId": 1, "type": "ticket", "level": "owner", "inactiveFlag": false}),
+            );
+        })
+        .await;
+    let entry = CallbackEntry::owner_level("Ticket", url, "psa-rmm");
+    let back = client(&server).register_callback(&entry).await.unwrap();
+    assert_eq!((back.id.get(), back.inactive_flag), (7, Some(false)));
+    patch.assert_calls_async(1).await;
+    post.assert_calls_async(0).await;
 }
