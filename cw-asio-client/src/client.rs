@@ -80,6 +80,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     limiter: Option<RateLimiter>,
     http_client: Option<reqwest::Client>,
+    heartbeat_resource_type: Option<String>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -133,6 +134,13 @@ impl ClientBuilder {
     /// Allow `http://` base URLs (local fakes in tests only).
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The heartbeat `resourceType` to try first (it changed twice on a live tenant); the known spellings
+    /// (`companies`, `endpoints`, `clients`) are still tried after it on a 400 or 403.
+    pub fn heartbeat_resource_type(mut self, resource_type: impl Into<String>) -> Self {
+        self.heartbeat_resource_type = Some(resource_type.into());
         self
     }
 
@@ -217,10 +225,28 @@ impl ClientBuilder {
                 http,
                 auth,
                 get_with_body: AtomicBool::new(false),
+                heartbeat_styles: heartbeat_styles(self.heartbeat_resource_type.as_deref()),
                 heartbeat_style: AtomicUsize::new(0),
             }),
         })
     }
+}
+
+/// Heartbeat `resourceType` spellings, most likely first.
+const HEARTBEAT_STYLES: [&str; 3] = ["companies", "endpoints", "clients"];
+
+/// The configured spelling (when not blank) first, then the known ones without repeating it.
+fn heartbeat_styles(configured: Option<&str>) -> Vec<String> {
+    let configured = configured.map(str::trim).filter(|c| !c.is_empty());
+    configured
+        .into_iter()
+        .chain(
+            HEARTBEAT_STYLES
+                .into_iter()
+                .filter(|s| Some(*s) != configured),
+        )
+        .map(str::to_owned)
+        .collect()
 }
 
 /// A ConnectWise Asio API client. Cheap to clone (clones share the token cache, the connection pool and
@@ -239,7 +265,9 @@ struct Inner {
     auth: Arc<AsioAuth>,
     /// Set once the tenant refused POST on the v2 device list (some tenants want GET with a body).
     get_with_body: AtomicBool,
-    /// Index into the heartbeat `resourceType` spellings of the one this tenant last accepted.
+    /// Heartbeat `resourceType` spellings, in the order to try them.
+    heartbeat_styles: Vec<String>,
+    /// Index into `heartbeat_styles` of the one this tenant last accepted.
     heartbeat_style: AtomicUsize,
 }
 
@@ -361,6 +389,10 @@ impl Client {
 
     pub(crate) fn remember_device_list_get(&self) {
         self.inner.get_with_body.store(true, Ordering::Relaxed);
+    }
+
+    pub(crate) fn heartbeat_styles(&self) -> &[String] {
+        &self.inner.heartbeat_styles
     }
 
     pub(crate) fn heartbeat_style(&self) -> usize {

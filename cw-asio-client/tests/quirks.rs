@@ -1,13 +1,15 @@
 //! The Asio quirks checklist (reference section 8) items no other test pins down: ticket length limits
-//! counted in characters at their exact bounds, and timestamps with nine fractional digits or empty strings.
+//! counted in characters at their exact bounds, timestamps with nine fractional digits or empty strings,
+//! and a configured heartbeat `resourceType` tried first with the known spellings as fallback.
 #![allow(clippy::unwrap_used)] // test crate: a panic is the failure report
 
 mod common;
 
 use chrono::Timelike;
 use common::*;
+use cw_asio_client::Client;
 use cw_asio_client::Error;
-use cw_asio_client::model::{Company, NewTicket};
+use cw_asio_client::model::{Company, CompanyId, NewTicket};
 use httpmock::prelude::*;
 use serde_json::json;
 
@@ -53,4 +55,44 @@ fn timestamps_with_nine_fractional_digits_or_empty_strings() {
     assert_eq!(c.updated_date, None);
     assert_eq!(c.acquired_date, None);
     assert_eq!(c.inactive_date.unwrap().nanosecond(), 0);
+}
+
+#[tokio::test]
+async fn a_configured_heartbeat_resource_type_goes_first_and_falls_back() {
+    const HB: &str = "/api/platform/v2/device/endpoints/heartbeat";
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    let configured = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(HB)
+                .query_param("resourceType", "tenants");
+            then.status(403)
+                .json_body(json!({"code": "forbidden", "message": "Forbidden"}));
+        })
+        .await;
+    let known = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(HB)
+                .query_param("resourceType", "companies");
+            then.status(200)
+                .json_body(json!({"status": "successful", "successfulRecords": []}));
+        })
+        .await;
+    let c = Client::builder()
+        .base_url(server.base_url())
+        .client_id("client-1")
+        .client_secret(SECRET)
+        .allow_insecure_http(true)
+        .retry_policy(fast_retries())
+        .heartbeat_resource_type("tenants")
+        .build()
+        .unwrap();
+    let ids = [CompanyId::new("c1")];
+    c.devices().heartbeat(&ids).await.unwrap();
+    // The working fallback is remembered: the configured spelling is not retried on the next call.
+    c.devices().heartbeat(&ids).await.unwrap();
+    configured.assert_calls_async(1).await;
+    known.assert_calls_async(2).await;
 }

@@ -23,8 +23,6 @@ pub const MAX_FIELDS: usize = 15;
 pub const MAX_PAGE: u32 = 500;
 /// Companies per heartbeat call (the cap integrators use; the spec states none for this call).
 pub const HEARTBEAT_BATCH: usize = 4;
-/// `resourceType` spellings of the heartbeat call, most likely first.
-const HEARTBEAT_STYLES: [&str; 3] = ["companies", "endpoints", "clients"];
 const LIST_TEMPLATE: &str = "/api/platform/v2/device/categories/{category}/endpoints";
 
 /// One endpoint of a v2 list, with the category and the company and site of its group (needed for the
@@ -245,15 +243,16 @@ impl Devices {
     }
 
     async fn heartbeat_batch(&self, resources: &str) -> Result<HeartbeatResponse> {
+        let styles = self.client.heartbeat_styles();
         let first = self.client.heartbeat_style();
         let mut last_error = None;
-        for step in 0..HEARTBEAT_STYLES.len() {
-            let index = (first + step) % HEARTBEAT_STYLES.len();
+        for step in 0..styles.len() {
+            let index = (first + step) % styles.len();
             let mut url = self
                 .client
                 .url_segments("/api/platform/v2/device/endpoints/heartbeat", &[])?;
             url.query_pairs_mut()
-                .append_pair("resourceType", HEARTBEAT_STYLES[index])
+                .append_pair("resourceType", &styles[index])
                 .append_pair("resources", resources);
             match self
                 .client
