@@ -302,6 +302,7 @@ impl ClientBuilder {
                 key,
                 fixed_codebase: codebase.is_some(),
                 codebase: RwLock::new(codebase),
+                server_version: RwLock::new(None),
             }),
         })
     }
@@ -321,6 +322,8 @@ pub(crate) struct Inner {
     key: SecretString,
     codebase: RwLock<Option<String>>,
     fixed_codebase: bool,
+    /// Last `api-current-version` header seen, for diagnostics.
+    server_version: RwLock<Option<String>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -414,6 +417,34 @@ impl Client {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// The server's API version from the last `api-current-version` response header, for diagnostics
+    /// (what the version pin should be raised to when an endpoint rejects it).
+    pub fn server_api_version(&self) -> Option<String> {
+        self.inner
+            .server_version
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn note_server_version(&self, resp: &Response) {
+        let Some(v) = resp
+            .headers()
+            .get("api-current-version")
+            .and_then(|v| v.to_str().ok())
+        else {
+            return;
+        };
+        let mut slot = self
+            .inner
+            .server_version
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if slot.as_deref() != Some(v) {
+            *slot = Some(v.to_owned());
+        }
     }
 
     /// `GET login/companyinfo/{company}` (unauthenticated): finds the codebase and remembers it.
@@ -521,8 +552,8 @@ impl Client {
     pub(crate) async fn execute(&self, call: Call) -> Result<Response, Error> {
         let codebase = self.codebase().await?;
         let url = self.url_for(&codebase, &call)?;
-        match self.inner.http.send(self.request(&call, url)).await {
-            Ok(r) => Ok(r),
+        let resp = match self.inner.http.send(self.request(&call, url)).await {
+            Ok(r) => r,
             Err(e) if self.codebase_may_have_moved(&call, &e) => {
                 tracing::debug!("404 from Manage: checking whether the codebase changed");
                 match self.discover().await {
@@ -535,10 +566,12 @@ impl Client {
                 }
                 tracing::info!(old = %codebase, new = %fresh, "Manage codebase changed; retrying");
                 let url = self.url_for(&fresh, &call)?;
-                Ok(self.inner.http.send(self.request(&call, url)).await?)
+                self.inner.http.send(self.request(&call, url)).await?
             }
-            Err(e) => Err(Error::Http(e)),
-        }
+            Err(e) => return Err(Error::Http(e)),
+        };
+        self.note_server_version(&resp);
+        Ok(resp)
     }
 
     fn codebase_may_have_moved(&self, call: &Call, e: &HttpError) -> bool {

@@ -1,7 +1,7 @@
 //! The Manage quirks checklist (reference section 9) items that no other test pins down: `IsCloud` shapes,
-//! plain-string ticket dates, `errors: null`, the server's `x-cw-request-id`, the page size always sent,
-//! missing `Link` as the end, `Link`/`_info` hrefs on a foreign codebase never followed, and a callback
-//! Manage disabled (`inactiveFlag`) re-activated on registration.
+//! plain-string ticket dates, `errors: null`, the server's `api-current-version` and `x-cw-request-id`,
+//! the page size always sent, missing `Link` as the end, `Link`/`_info` hrefs on a foreign codebase never
+//! followed, and a callback Manage disabled (`inactiveFlag`) re-activated on registration.
 #![allow(clippy::unwrap_used)] // test crate: a panic is the failure report
 
 use std::time::Duration;
@@ -95,7 +95,7 @@ fn error_bodies_with_null_errors_and_the_429_shape() {
 }
 
 #[tokio::test]
-async fn the_servers_cw_request_id_is_kept_on_errors() {
+async fn the_servers_version_and_cw_request_id_are_recorded() {
     let server = MockServer::start_async().await;
     companyinfo(&server).await;
     server
@@ -106,7 +106,22 @@ async fn the_servers_cw_request_id_is_kept_on_errors() {
                 .json_body(json!({"code": "InvalidObject", "message": "bad", "errors": null}));
         })
         .await;
-    let e = client(&server)
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("{API}/company/companies/6"));
+            then.status(200)
+                .header("api-current-version", "2025.16")
+                .json_body(json!({"id": 6}));
+        })
+        .await;
+    let c = client(&server);
+    assert_eq!(c.server_api_version(), None);
+    c.companies()
+        .get(cw_manage_client::CompanyId(6))
+        .await
+        .unwrap();
+    assert_eq!(c.server_api_version().as_deref(), Some("2025.16"));
+    let e = c
         .companies()
         .get(cw_manage_client::CompanyId(5))
         .await
