@@ -392,7 +392,7 @@ pub async fn rerun(stage: &mut Stage) -> SyncRun {
     let sandbox = &stage.env.sandbox;
     sandbox.faults().clear();
     sandbox.clock().advance(Duration::from_secs(400));
-    stage.env.connectors = super::connectors(sandbox).await;
+    stage.env.connectors = super::connectors(sandbox, super::RELAXED_TIMEOUT).await;
     let job = job(&stage.env);
     let second = job
         .run(&mut stage.book, &Executor::new().apply(true))

@@ -23,10 +23,12 @@ use psa_rmm_sandbox::{
     DattoOptions, Fault, FaultKind, Sandbox, SandboxOptions, TenantSpec, Vendor,
 };
 
-/// The client timeout of every cell: the slow cell delays an answer past it.
-pub const TIMEOUT: Duration = Duration::from_millis(300);
+/// The client timeout of the slow cell, which delays one answer past it.
+pub const TIMEOUT: Duration = Duration::from_millis(500);
 /// The delay of the slow cell.
-pub const SLOW: Duration = Duration::from_millis(700);
+pub const SLOW: Duration = Duration::from_millis(1_500);
+/// The client timeout of the other cells: long enough that a loaded machine never times out by itself.
+pub const RELAXED_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the Datto client holds back after the 403 IP block before its one probe.
 pub const IP_BLOCK_BACKOFF: Duration = Duration::from_millis(200);
 
@@ -112,7 +114,7 @@ impl Env {
         )
         .await
         .unwrap();
-        let connectors = connectors(&sandbox).await;
+        let connectors = connectors(&sandbox, timeout(cell)).await;
         Self {
             sandbox,
             connectors,
@@ -135,8 +137,17 @@ impl Env {
     }
 }
 
-/// The three connectors with the test's timeouts, retry policy and budgets.
-pub async fn connectors(sandbox: &Sandbox) -> Connectors {
+/// The client timeout for `cell`.
+pub fn timeout(cell: Cell) -> Duration {
+    if cell == Cell::Slow {
+        TIMEOUT
+    } else {
+        RELAXED_TIMEOUT
+    }
+}
+
+/// The three connectors with the test's timeout, retry policy and budgets.
+pub async fn connectors(sandbox: &Sandbox, timeout: Duration) -> Connectors {
     let m = sandbox.manage_access();
     let manage = cw_manage_client::Client::builder()
         .base_url(m.base_url.parse().unwrap())
@@ -145,7 +156,7 @@ pub async fn connectors(sandbox: &Sandbox) -> Connectors {
         .private_key(m.private_key.into())
         .client_id(m.client_id)
         .allow_insecure_http(true)
-        .timeout(TIMEOUT)
+        .timeout(timeout)
         .retry_policy(retry_policy())
         .build()
         .unwrap();
@@ -161,7 +172,7 @@ pub async fn connectors(sandbox: &Sandbox) -> Connectors {
         .operation_budget(op::DEVICE_WARRANTY, Budget::per_minute(1_000_000))
         .operation_budget(op::ALERT_RESOLVE, Budget::per_minute(1_000_000))
         .ip_block_backoff(IP_BLOCK_BACKOFF)
-        .timeout(TIMEOUT)
+        .timeout(timeout)
         .retry_policy(retry_policy())
         .build()
         .unwrap();
@@ -180,7 +191,7 @@ pub async fn connectors(sandbox: &Sandbox) -> Connectors {
         .client_secret(a.client_secret)
         .scopes(scopes.join(" "))
         .allow_insecure_http(true)
-        .timeout(TIMEOUT)
+        .timeout(timeout)
         .retry_policy(retry_policy())
         .build()
         .unwrap();
