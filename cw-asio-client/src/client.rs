@@ -205,7 +205,8 @@ impl ClientBuilder {
             .error_parser(|body| {
                 let b = ErrorBody::parse(body);
                 (b.code, b.message)
-            });
+            })
+            .throttle_wait(crate::throttle::reset_wait);
         if let Some(retry) = self.retry {
             config = config.retry_policy(retry);
         }

@@ -23,11 +23,15 @@
 //!
 //! [`model`] holds the wire models in the vendor's field names; [`convert`] turns them into the
 //! vendor-neutral records of `psa_rmm_core`.
+//!
+//! A 429 is retried after its `Retry-After`, or when there is none, after the rate-limit reset the
+//! response names (Asio's Reset header, a Unix epoch), capped by the retry policy's `max_retry_after`.
 
 mod auth;
 mod client;
 mod error;
 mod resources;
+mod throttle;
 
 pub mod connector;
 pub mod convert;

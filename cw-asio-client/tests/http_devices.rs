@@ -212,6 +212,63 @@ async fn a_429_on_the_post_list_is_retried_and_nothing_is_duplicated() {
 }
 
 #[tokio::test]
+async fn a_429_without_retry_after_waits_until_the_rate_limit_reset() {
+    let server = MockServer::start_async().await;
+    token_mock(&server).await;
+    // Asio's Reset header is the epoch when the quota refills; this one refills a second from now.
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let reset = (now_ms + 1000).to_string();
+    let busy = server
+        .mock_async(|when, then| {
+            when.method(POST).path(LIST);
+            then.status(429)
+                .header("X-RateLimit-Limit", "35")
+                .header("X-RateLimit-Remaining", "0")
+                .header("X-RateLimit-Reset", reset)
+                .body("Too Many Requests")
+                .up_to_n_times(1);
+        })
+        .await;
+    let ok = server
+        .mock_async(|when, then| {
+            when.method(POST).path(LIST);
+            then.status(200)
+                .json_body(json!({"platform": [group("c1", "s1", &["a"])]}));
+        })
+        .await;
+    // The backoff alone would retry after milliseconds; only the reset header explains a longer wait.
+    let c = cw_asio_client::Client::builder()
+        .base_url(server.base_url())
+        .client_id("client-1")
+        .client_secret(SECRET)
+        .allow_insecure_http(true)
+        .retry_policy(psa_rmm_core::http::RetryPolicy {
+            max_retry_after: std::time::Duration::from_secs(5),
+            ..fast_retries()
+        })
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let got = c
+        .devices()
+        .list(EndpointCategory::All, ResourceType::Company, ["c1"])
+        .collect()
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(got.len(), 1);
+    busy.assert_calls_async(1).await;
+    ok.assert_calls_async(1).await;
+    assert!(
+        waited >= std::time::Duration::from_millis(500),
+        "retried after {waited:?}, before the reset"
+    );
+}
+
+#[tokio::test]
 async fn a_405_on_post_switches_to_get_with_body_and_remembers_it() {
     let server = MockServer::start_async().await;
     token_mock(&server).await;

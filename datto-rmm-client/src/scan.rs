@@ -153,18 +153,17 @@ fn auditable(device: &Device) -> bool {
 impl Client {
     /// Scans sites and devices (and audits, MACs) in the fewest reads; see the module docs.
     ///
-    /// Device pages stream into the audits: the next page is fetched while the devices of the previous one
-    /// are audited, so the read budget is busy from the first page on.
+    /// Device pages stream into the audits and are read one page ahead (see [`read_ahead`]), and the site
+    /// list is read alongside, so the read budget is busy from the first read to the last audit.
     pub async fn scan_inventory(&self, options: ScanOptions) -> Result<Inventory> {
         let reads_before = self.stats().reads;
-        let sites = self.account().sites().all().await?;
         let previous = options.previous.clone().unwrap_or_default();
-        let listed = self.account().devices().stream();
-        let mut devices = in_listing_order(
-            self.examine(listed, &previous, &options)
-                .try_collect()
-                .await?,
-        );
+        let listed = read_ahead(self.account().devices().stream(), self.page_size());
+        let (sites, listed) = futures::try_join!(
+            self.account().sites().all(),
+            self.examine(listed, &previous, &options).try_collect()
+        )?;
+        let mut devices = in_listing_order(listed);
         let missed = self.missing_devices(&sites, &devices).await?;
         let sites_relisted = missed.0;
         let extra = self
@@ -309,6 +308,39 @@ impl Client {
             }
         }
         Ok(out)
+    }
+}
+
+/// `stream` driven by its own task, up to `ahead` items in front of the consumer. A device page holds the
+/// next 250 audits: without this the next page is only requested once the audits of the previous one have
+/// drained, and the read budget idles for a page's round trip every 250 audits.
+fn read_ahead<T: Send + 'static>(
+    stream: impl futures::Stream<Item = Result<T>> + Send + 'static,
+    ahead: u32,
+) -> impl futures::Stream<Item = Result<T>> {
+    let capacity = usize::try_from(ahead).unwrap_or(1).max(1);
+    let (tx, rx) = tokio::sync::mpsc::channel(capacity);
+    let producer = tokio::spawn(async move {
+        let mut stream = std::pin::pin!(stream);
+        while let Some(item) = stream.next().await {
+            let failed = item.is_err();
+            if tx.send(item).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    futures::stream::unfold((rx, AbortOnDrop(producer)), |(mut rx, guard)| async move {
+        let item = rx.recv().await?;
+        Some((item, (rx, guard)))
+    })
+}
+
+/// Stops a read-ahead task when the scan that consumes it is dropped or fails.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

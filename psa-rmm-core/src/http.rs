@@ -47,7 +47,9 @@
 //! methods; POST and PATCH only after a connect failure (nothing sent) or when the request says
 //! [`Request::idempotent`]. `Retry-After` (seconds or HTTP-date, see [`parse_retry_after`]) replaces the
 //! backoff, capped by `max_retry_after`, and never extends the attempt or time budget. A 429 with
-//! `Retry-After` also pauses every request of the account (all clones of the [`HttpCore`]).
+//! `Retry-After` also pauses every request of the account (all clones of the [`HttpCore`]). A vendor
+//! whose 429s say "wait" another way (Asio's rate-limit reset epoch) supplies [`HttpConfig::throttle_wait`],
+//! read when a 429 has no `Retry-After` and treated like one.
 //!
 //! # Pagination
 //! [`paginate`] turns a "fetch page at cursor" closure into a `'static + Send` stream of items; see its
@@ -93,7 +95,7 @@ mod segment;
 mod token;
 
 pub use self::core::{
-    ErrorBodyParser, HttpConfig, HttpCore, REQUEST_ID_HEADER, default_error_parser,
+    ErrorBodyParser, HttpConfig, HttpCore, REQUEST_ID_HEADER, ThrottleWait, default_error_parser,
 };
 pub use self::error::{
     ApiError, DecodeError, HttpError, MAX_DECODE_SNIPPET_BYTES, MAX_SNIPPET_BYTES,

@@ -23,6 +23,10 @@ use super::retry::{Outcome, RetryDecision, RetryPolicy, is_idempotent, parse_ret
 /// Pulls the vendor's `(code, message)` out of an error body; `(None, None)` when it has neither.
 pub type ErrorBodyParser = Arc<dyn Fn(&[u8]) -> (Option<String>, Option<String>) + Send + Sync>;
 
+/// Reads how long a 429 asks to wait from a vendor's own headers (e.g. a rate-limit reset time), given
+/// the wall-clock time now; consulted only when the answer has no `Retry-After`.
+pub type ThrottleWait = Arc<dyn Fn(&HeaderMap, SystemTime) -> Option<Duration> + Send + Sync>;
+
 /// Default of [`HttpConfig::max_body_bytes`].
 pub const DEFAULT_MAX_BODY_BYTES: usize = 128 * 1024 * 1024;
 /// How much of an error body is read: enough for any vendor error document, never a whole HTML page set.
@@ -71,6 +75,7 @@ pub struct HttpConfig {
     default_headers: HeaderMap,
     redactor: Redactor,
     error_parser: ErrorBodyParser,
+    throttle_wait: Option<ThrottleWait>,
     allow_insecure_http: bool,
     client: Option<reqwest::Client>,
     max_body_bytes: usize,
@@ -89,6 +94,7 @@ impl HttpConfig {
             default_headers: HeaderMap::new(),
             redactor: Redactor::new(),
             error_parser: Arc::new(default_error_parser),
+            throttle_wait: None,
             allow_insecure_http: false,
             client: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
@@ -143,6 +149,17 @@ impl HttpConfig {
         parser: impl Fn(&[u8]) -> (Option<String>, Option<String>) + Send + Sync + 'static,
     ) -> Self {
         self.error_parser = Arc::new(parser);
+        self
+    }
+
+    /// How to read "wait this long" from a 429 without `Retry-After` (e.g. Asio's rate-limit reset
+    /// epoch). What it returns is treated like a `Retry-After`: it replaces the backoff, is capped by
+    /// [`RetryPolicy::max_retry_after`] and pauses the whole account.
+    pub fn throttle_wait(
+        mut self,
+        read: impl Fn(&HeaderMap, SystemTime) -> Option<Duration> + Send + Sync + 'static,
+    ) -> Self {
+        self.throttle_wait = Some(Arc::new(read));
         self
     }
 
@@ -263,6 +280,7 @@ struct Inner {
     default_headers: HeaderMap,
     redactor: Redactor,
     error_parser: ErrorBodyParser,
+    throttle_wait: Option<ThrottleWait>,
     allow_insecure_http: bool,
     max_body_bytes: usize,
     not_before: Mutex<Option<Instant>>,
@@ -316,6 +334,7 @@ impl HttpCore {
                 default_headers,
                 redactor: config.redactor,
                 error_parser: config.error_parser,
+                throttle_wait: config.throttle_wait,
                 max_body_bytes: config.max_body_bytes,
                 allow_insecure_http: config.allow_insecure_http,
                 not_before: Mutex::new(None),
@@ -599,9 +618,7 @@ impl HttpCore {
         }
         // An error body that breaks off or goes on for ever still leaves a typed API error.
         let body = read_error_body(resp).await;
-        let retry_after = headers
-            .get(RETRY_AFTER)
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let retry_after = self.server_wait(status, &headers);
         if status == StatusCode::TOO_MANY_REQUESTS
             && let Some(pause) = retry_after
         {
@@ -626,6 +643,22 @@ impl HttpCore {
                 retry_after,
             }),
         })
+    }
+}
+
+impl HttpCore {
+    /// The server's `Retry-After`, or for a 429 without one what the vendor's [`ThrottleWait`] reads.
+    fn server_wait(&self, status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
+        let now = SystemTime::now();
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| parse_retry_after(v, now));
+        match &self.inner.throttle_wait {
+            Some(read) if retry_after.is_none() && status == StatusCode::TOO_MANY_REQUESTS => {
+                read(headers, now)
+            }
+            _ => retry_after,
+        }
     }
 }
 
