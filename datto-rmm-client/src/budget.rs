@@ -90,7 +90,8 @@ pub mod op {
 pub struct Budgets {
     /// Reads of the whole account (600/min documented; other tools share it, so lower it when they run).
     pub reads: Budget,
-    /// Most of the read budget any rolling window may hold (default 0.98: the rest absorbs network jitter).
+    /// Most of the read budget any rolling window may hold (default 0.98: the rest is left for clock and
+    /// counting differences at the server; arrival jitter is already covered by the pacer).
     pub read_utilisation: f64,
     /// All writes together.
     pub writes: Budget,

@@ -18,6 +18,7 @@ use url::Url;
 use crate::auth::Tokens;
 use crate::budget::{Budget, Budgets, Limiters};
 use crate::error::{Error, Result};
+use crate::pacer::Permit;
 
 /// How long a 429 counts as "recent" when classifying a later 403 as the IP block.
 const THROTTLE_MEMORY: Duration = Duration::from_secs(600);
@@ -253,12 +254,15 @@ impl Client {
         let mut probed = false;
         loop {
             self.wait_pause().await;
-            self.take_turn(op).await;
+            let permits = self.take_turn(op).await;
             let token = self.inner.tokens.get(self).await?;
             let req = self.request(&method, template, &url, body.as_ref(), op, &token)?;
             self.count(op);
             attempt += 1;
-            let error = match self.inner.api.send(req).await {
+            let sent = self.inner.api.send(req).await;
+            // The answer is in: the request reached the server before now, whenever that was.
+            drop(permits);
+            let error = match sent {
                 Ok(resp) => return Ok(resp),
                 Err(e) => e,
             };
@@ -359,8 +363,9 @@ impl Client {
         };
     }
 
-    /// Waits for the read budget, or for the aggregate write budget and the operation's own.
-    async fn take_turn(&self, op: Op) {
+    /// Waits for the read budget, or for the aggregate write budget and the operation's own; the permits
+    /// are held until the answer arrives.
+    async fn take_turn(&self, op: Op) -> Vec<Permit> {
         let pacers = {
             let mut limiters = lock(&self.inner.limiters);
             match op {
@@ -368,9 +373,11 @@ impl Client {
                 Op::Write(key) => vec![limiters.writes.clone(), limiters.operation(key)],
             }
         };
+        let mut permits = Vec::with_capacity(pacers.len());
         for pacer in pacers {
-            pacer.acquire().await;
+            permits.push(pacer.acquire().await);
         }
+        permits
     }
 
     async fn wait_pause(&self) {
