@@ -3,6 +3,7 @@
 
 pub mod callback;
 pub mod check;
+pub mod cli;
 pub mod config;
 pub mod connect;
 pub mod csv;
