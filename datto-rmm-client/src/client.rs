@@ -18,10 +18,13 @@ use url::Url;
 use crate::auth::Tokens;
 use crate::budget::{Budget, Budgets, Limiters};
 use crate::error::{Error, Result};
+use crate::flights::Flights;
 use crate::pacer::Permit;
 
 /// How long a 429 counts as "recent" when classifying a later 403 as the IP block.
 const THROTTLE_MEMORY: Duration = Duration::from_secs(600);
+/// How long a 403 waits for concurrent answers (a 429 among them makes it the IP block).
+const SETTLE_CAP: Duration = Duration::from_secs(2);
 
 /// The six Datto RMM platforms; each has its own API host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,6 +124,7 @@ struct Inner {
     ip_block_backoff: Duration,
     pause: Mutex<Pause>,
     counters: Arc<Counters>,
+    flights: Flights,
 }
 
 /// A Datto RMM API v2 client for one account. Cheap to clone; clones share the token, the budgets and the
@@ -259,6 +263,7 @@ impl Client {
             let req = self.request(&method, template, &url, body.as_ref(), op, &token)?;
             self.count(op);
             attempt += 1;
+            let flight = self.inner.flights.start();
             let sent = self.inner.api.send(req).await;
             // The answer is in: the request reached the server before now, whenever that was.
             drop(permits);
@@ -278,6 +283,10 @@ impl Client {
                     .throttled
                     .fetch_add(1, Ordering::Relaxed);
                 lock(&self.inner.pause).last_throttled = Some(Instant::now());
+            }
+            drop(flight);
+            if status == Some(StatusCode::FORBIDDEN) && !self.is_ip_block(&error) {
+                self.inner.flights.settle(SETTLE_CAP).await;
             }
             if status == Some(StatusCode::FORBIDDEN) && self.is_ip_block(&error) {
                 self.inner
@@ -646,6 +655,7 @@ impl ClientBuilder {
                 ip_block_backoff: self.ip_block_backoff.unwrap_or(Duration::from_secs(300)),
                 pause: Mutex::new(Pause::default()),
                 counters,
+                flights: Flights::default(),
             }),
         })
     }

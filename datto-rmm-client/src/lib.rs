@@ -19,6 +19,7 @@ mod auth;
 pub mod budget;
 mod client;
 pub mod error;
+mod flights;
 mod pacer;
 
 pub use budget::{Budget, Budgets};
