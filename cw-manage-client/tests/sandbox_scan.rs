@@ -1,5 +1,6 @@
 //! Full scans of 5,000 configurations against the sandbox's Manage fake, with faults injected mid-scan:
-//! a 429 with Retry-After, a dropped connection, a truncated page and a codebase change.
+//! a 429 with Retry-After, a dropped connection, a truncated page (read again; typed error when it stays cut)
+//! and a codebase change.
 #![allow(clippy::unwrap_used)] // helpers of a test crate, where a panic is the failure report
 
 use std::collections::HashSet;
@@ -156,28 +157,43 @@ async fn a_dropped_connection_mid_scan_recovers() {
     sandbox.shutdown().await;
 }
 
+fn truncated_pages(times: u32) -> Fault {
+    Fault::new(
+        Vendor::Manage,
+        "*/company/configurations",
+        FaultKind::TruncatedBody,
+    )
+    .method("GET")
+    .times(times)
+}
+
 #[tokio::test]
-async fn a_truncated_page_fails_with_a_typed_decode_error() {
+async fn a_truncated_page_mid_scan_is_read_again() {
     let (sandbox, _, client) = sandbox().await;
     let faults = sandbox.faults().clone();
-    let err = scan(&client, move || {
-        faults.push(
-            Fault::new(
-                Vendor::Manage,
-                "*/company/configurations",
-                FaultKind::TruncatedBody,
-            )
-            .method("GET")
-            .times(1),
-        );
-    })
-    .await
-    .unwrap_err();
+    let ids = scan(&client, move || faults.push(truncated_pages(1)))
+        .await
+        .unwrap();
+    assert_exactly_once(&ids);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_page_truncated_on_every_attempt_fails_with_a_typed_decode_error() {
+    let (sandbox, _, client) = sandbox().await;
+    let faults = sandbox.faults().clone();
+    let attempts = RetryPolicy::default().max_attempts;
+    let err = scan(&client, move || faults.push(truncated_pages(attempts)))
+        .await
+        .unwrap_err();
     match err.http() {
-        Some(HttpError::Decode(d)) => assert_eq!(d.status.as_u16(), 200),
+        Some(e @ HttpError::Decode(d)) => {
+            assert_eq!(d.status.as_u16(), 200);
+            assert!(e.is_cut_short(), "{e}");
+        }
         other => panic!("expected a decode error, got {other:?} from {err:?}"),
     }
-    assert!(!err.is_retryable());
+    assert!(sandbox.faults().is_empty(), "every attempt met the fault");
     sandbox.shutdown().await;
 }
 

@@ -445,6 +445,12 @@ fn outcome_of(error: &HttpError) -> Option<Outcome> {
             timeout: true,
             request_sent: true,
         }),
+        // A success body that broke off is a broken connection that happened to carry a status line.
+        e if e.is_cut_short() => Some(Outcome::Transport {
+            connect: false,
+            timeout: false,
+            request_sent: true,
+        }),
         _ => None,
     }
 }

@@ -42,7 +42,7 @@ cells! {
     manage_token_expired: Manage TokenExpired => failed(ErrorKind::Auth, Some(401));
     datto_429_retry_after: Datto Throttled429RetryAfter => OK;
     datto_429: Datto Throttled429 => OK;
-    datto_500: Datto Status500 => failed(ErrorKind::Server, Some(500));
+    datto_500: Datto Status500 => OK;
     datto_502: Datto Status502 => OK;
     datto_503: Datto Status503 => OK;
     datto_504: Datto Status504 => OK;
@@ -55,13 +55,13 @@ cells! {
     datto_ip_block: Datto DattoIpBlock => failed(ErrorKind::RateLimited, Some(403));
     asio_429_retry_after: Asio Throttled429RetryAfter => OK;
     asio_429: Asio Throttled429 => OK;
-    asio_500: Asio Status500 => failed(ErrorKind::Server, Some(500));
+    asio_500: Asio Status500 => OK;
     asio_502: Asio Status502 => OK;
     asio_503: Asio Status503 => OK;
     asio_504: Asio Status504 => OK;
     asio_dropped: Asio Dropped => OK;
     asio_slow: Asio Slow => OK;
-    asio_truncated: Asio Truncated => failed(ErrorKind::Decode, Some(200));
+    asio_truncated: Asio Truncated => OK;
     asio_html: Asio Html => OK;
     asio_empty: Asio Empty => failed(ErrorKind::Decode, Some(200));
     asio_token_expired: Asio TokenExpired => OK;

@@ -43,7 +43,7 @@
 //!
 //! # Retries
 //! [`retry_decision`] is a pure function of (method, [`Outcome`], attempt, elapsed, [`RetryPolicy`]):
-//! 429, 502, 503, 504 (500 with `retry_500`), connect errors and timeouts are retried for idempotent
+//! 429, 500 (unless `retry_500` is off), 502, 503, 504, connect errors and timeouts are retried for idempotent
 //! methods; POST and PATCH only after a connect failure (nothing sent) or when the request says
 //! [`Request::idempotent`]. `Retry-After` (seconds or HTTP-date, see [`parse_retry_after`]) replaces the
 //! backoff, capped by `max_retry_after`, and never extends the attempt or time budget. A 429 with

@@ -843,3 +843,78 @@ async fn bodies_past_the_limit_are_refused_not_buffered() {
         5000
     );
 }
+
+#[tokio::test]
+async fn a_read_whose_json_broke_off_is_read_again_and_a_write_is_not() {
+    let server = MockServer::start_async().await;
+    let cut = server
+        .mock_async(|when, then| {
+            when.path("/things");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"[{"id": 1}, {"id"#);
+        })
+        .await;
+    cut.up_to_n_times_async(1).await;
+    let whole = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things");
+            then.status(200)
+                .json_body(serde_json::json!([{"id": 1}, {"id": 2}]));
+        })
+        .await;
+    let core = core(&server);
+    let items: Vec<serde_json::Value> = core.send_json(get(&core, "/things")).await.unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!((cut.calls_async().await, whole.calls_async().await), (1, 1));
+
+    // The POST's answer broke off too, but the write may have happened: one call, a typed error.
+    cut.delete_async().await;
+    whole.delete_async().await;
+    let cut = server
+        .mock_async(|when, then| {
+            when.path("/things");
+            then.status(200).body(r#"{"id": 3, "name": "#);
+        })
+        .await;
+    let post = Request::post("/things", core.endpoint("/things").unwrap())
+        .json(&serde_json::json!({"name": "x"}))
+        .unwrap();
+    let err = core.send_json::<serde_json::Value>(post).await.unwrap_err();
+    assert!(err.is_cut_short(), "{err}");
+    assert_eq!(
+        cut.calls_async().await,
+        1,
+        "a write is never repeated blind"
+    );
+
+    // A complete body of the wrong shape is not a cut: decoded once, typed, not retried.
+    let wrong = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/wrong");
+            then.status(200).body(r#"{"id": "#.to_owned() + "\"x\"}");
+        })
+        .await;
+    let err = core
+        .send_json::<Vec<u32>>(get(&core, "/wrong"))
+        .await
+        .unwrap_err();
+    assert!(!err.is_cut_short(), "{err}");
+    assert_eq!(wrong.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn a_read_that_always_breaks_off_ends_in_a_typed_decode_error() {
+    let server = MockServer::start_async().await;
+    let cut = server
+        .mock_async(|when, then| {
+            when.path("/things");
+            then.status(200).body("[1, 2,");
+        })
+        .await;
+    let core = core(&server);
+    let err = core.send(get(&core, "/things")).await.unwrap_err();
+    assert!(err.is_cut_short(), "{err}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(cut.calls_async().await, 4, "every attempt of the policy");
+}

@@ -65,7 +65,8 @@ pub enum Cell {
     AsioKeyLocked,
 }
 
-/// The test's retry policy: production rules (500 not retried, POST only when it never left), short waits.
+/// The test's retry policy: production rules (a 500 retried on reads, a POST only when it never left),
+/// short waits.
 pub fn retry_policy() -> RetryPolicy {
     RetryPolicy {
         max_attempts: 4,
@@ -73,7 +74,7 @@ pub fn retry_policy() -> RetryPolicy {
         max_delay: Duration::from_millis(80),
         max_elapsed: Duration::from_secs(8),
         max_retry_after: Duration::from_secs(2),
-        retry_500: false,
+        retry_500: RetryPolicy::default().retry_500,
     }
 }
 

@@ -433,7 +433,7 @@ impl HttpCore {
         attempts: &AtomicU32,
     ) -> Result<Response, HttpError> {
         let policy = req.retry.as_ref().unwrap_or(&self.inner.retry);
-        let idempotent = req.idempotent.unwrap_or_else(|| is_idempotent(&req.method));
+        let idempotent = is_repeatable(req);
         let renewed = AtomicBool::new(false);
         let backoff = ExponentialBuilder::default()
             .with_min_delay(policy.initial_delay)
@@ -606,7 +606,7 @@ impl HttpCore {
                 }
                 Err(e) => return Err(transport(req, e)),
             };
-            return Ok(Response {
+            let response = Response {
                 method: req.method.clone(),
                 path: req.path.clone(),
                 status,
@@ -614,7 +614,22 @@ impl HttpCore {
                 body,
                 request_id,
                 redactor: self.inner.redactor.clone(),
-            });
+            };
+            // A read whose JSON broke off is tried again like a dropped connection; a write's answer is
+            // left to the caller, since the write itself may have happened.
+            if is_repeatable(req)
+                && let Some(error) = response.cut_short_json()
+            {
+                return Err(Failure {
+                    error,
+                    outcome: Some(Outcome::Transport {
+                        connect: false,
+                        timeout: false,
+                        request_sent: true,
+                    }),
+                });
+            }
+            return Ok(response);
         }
         // An error body that breaks off or goes on for ever still leaves a typed API error.
         let body = read_error_body(resp).await;
@@ -676,6 +691,10 @@ impl fmt::Debug for HttpCore {
             .field("redactor", &self.inner.redactor)
             .finish_non_exhaustive()
     }
+}
+
+fn is_repeatable(req: &Request) -> bool {
+    req.idempotent.unwrap_or_else(|| is_idempotent(&req.method))
 }
 
 fn check_scheme(url: &Url, allow_insecure_http: bool) -> Result<(), HttpError> {

@@ -68,6 +68,11 @@ impl HttpError {
         }
     }
 
+    /// A success answer whose JSON body broke off (see [`DecodeError::cut_short`]).
+    pub fn is_cut_short(&self) -> bool {
+        matches!(self, Self::Decode(d) if d.cut_short)
+    }
+
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -189,6 +194,9 @@ pub struct DecodeError {
     pub body_snippet: String,
     /// Request id of the answer.
     pub request_id: Option<String>,
+    /// The body ended inside the JSON document: the connection or a proxy cut it, so the same request
+    /// may well succeed again, unlike a complete body of the wrong shape.
+    pub cut_short: bool,
 }
 
 impl fmt::Display for DecodeError {

@@ -259,20 +259,35 @@ impl Response {
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
-            self.decode_error(path, e.into_inner().to_string())
+            self.decode_error(path, e.into_inner())
         })?;
-        de.end()
-            .map_err(|e| self.decode_error(".".into(), e.to_string()))?;
+        de.end().map_err(|e| self.decode_error(".".into(), e))?;
         Ok(value)
     }
 
-    fn decode_error(&self, json_path: String, message: String) -> HttpError {
+    /// The body opens a JSON document that it never closes (a cut connection or a proxy): checked
+    /// without building any value, so a caller can retry before decoding.
+    pub(crate) fn cut_short_json(&self) -> Option<HttpError> {
+        let opens = self.body.iter().find(|b| !b.is_ascii_whitespace());
+        if !matches!(opens, Some(b'{' | b'[')) {
+            return None;
+        }
+        let error = serde_json::from_slice::<serde::de::IgnoredAny>(&self.body).err()?;
+        // Only now, on the failure path, pay for a decode that names the JSON path of the cut.
+        error
+            .is_eof()
+            .then(|| self.json::<serde_json::Value>().err())
+            .flatten()
+    }
+
+    fn decode_error(&self, json_path: String, error: serde_json::Error) -> HttpError {
         HttpError::from(DecodeError {
             method: self.method.clone(),
             path: self.path.to_string(),
             status: self.status,
             json_path,
-            message,
+            cut_short: error.is_eof(),
+            message: error.to_string(),
             body_snippet: self.redactor.snippet(&self.body, MAX_DECODE_SNIPPET_BYTES),
             request_id: Some(self.request_id.clone()),
         })

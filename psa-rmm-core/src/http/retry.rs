@@ -18,7 +18,10 @@ pub struct RetryPolicy {
     pub max_elapsed: Duration,
     /// The longest server `Retry-After` honoured; longer values are cut to this.
     pub max_retry_after: Duration,
-    /// Retry `500 Internal Server Error` too (off by default: a 500 is usually a bug, not a blip).
+    /// Retry `500 Internal Server Error` too, for requests that may be repeated. On by default: all three
+    /// vendors answer 500 to passing trouble (Manage: "A timeout has occured. Please try again.", and its
+    /// guide says to retry a 500; Datto: transient 500s), and a read that fails for good costs only the
+    /// attempts of the policy. A write is still never repeated after a 500 (see [`RetryPolicy::decide`]).
     pub retry_500: bool,
 }
 
@@ -30,7 +33,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(30),
             max_elapsed: Duration::from_secs(180),
             max_retry_after: Duration::from_secs(120),
-            retry_500: false,
+            retry_500: true,
         }
     }
 }
@@ -468,6 +471,17 @@ mod tests {
             RetryPolicy::no_retry().decide(true, &CONNECT, 1, Duration::ZERO),
             RetryDecision::Stop
         );
+    }
+
+    #[test]
+    fn the_default_retries_a_500_read_but_never_a_500_write() {
+        let p = RetryPolicy::default();
+        let after_500 =
+            |method: &Method| retry_decision(method, &status(500, None), 1, Duration::ZERO, &p);
+        assert_eq!(after_500(&Method::GET), ms(500));
+        assert_eq!(after_500(&Method::PUT), ms(500));
+        assert_eq!(after_500(&Method::POST), RetryDecision::Stop);
+        assert_eq!(after_500(&Method::PATCH), RetryDecision::Stop);
     }
 
     #[test]
