@@ -159,12 +159,15 @@ struct Tally {
     pending: HashMap<(String, String, Option<String>), chrono::DateTime<chrono::Utc>>,
     /// Writes the fakes stored, by kind.
     stored: BTreeMap<&'static str, usize>,
+    /// Requests since the last progress line, by vendor, method and path shape.
+    window: BTreeMap<String, usize>,
 }
 
 impl Tally {
     fn add(&mut self, entries: Vec<LoggedRequest>) {
         for e in entries {
             *self.requests.entry(e.vendor).or_default() += 1;
+            *self.window.entry(path_shape(&e)).or_default() += 1;
             let key = (e.method.clone(), e.path.clone(), e.query.clone());
             if let Some(at) = self.pending.remove(&key)
                 && (e.at - at).num_seconds() <= 120
@@ -185,6 +188,37 @@ impl Tally {
             }
         }
     }
+}
+
+impl Tally {
+    /// The busiest request shapes since the last call, so a slow phase shows what it waits on.
+    fn take_window(&mut self) -> String {
+        let mut rows: Vec<_> = std::mem::take(&mut self.window).into_iter().collect();
+        rows.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        let total: usize = rows.iter().map(|(_, n)| n).sum();
+        let top: Vec<String> = rows
+            .iter()
+            .take(4)
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        format!("{total} requests: {}", top.join(", "))
+    }
+}
+
+/// `Vendor METHOD /path` with every segment holding a digit replaced by `*`.
+fn path_shape(e: &LoggedRequest) -> String {
+    let shape: Vec<&str> = e
+        .path
+        .split('/')
+        .map(|seg| {
+            if seg.bytes().any(|b| b.is_ascii_digit()) && seg.len() > 2 {
+                "*"
+            } else {
+                seg
+            }
+        })
+        .collect();
+    format!("{:?} {} {}", e.vendor, e.method, shape.join("/"))
 }
 
 fn write_kind(e: &LoggedRequest) -> Option<&'static str> {
@@ -222,7 +256,8 @@ fn rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Samples RSS and drains the request log every 250 ms until `stop`.
+/// Samples RSS and drains the request log every 250 ms until `stop`; every 30 s prints what the fakes
+/// were asked since the last line.
 fn spawn_sampler(
     sandbox_log: psa_rmm_sandbox::RequestLog,
     tally: Arc<Mutex<Tally>>,
@@ -232,14 +267,23 @@ fn spawn_sampler(
     start: Instant,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
+        let mut ticks = 0u32;
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(250));
             tally_lock(&tally).add(sandbox_log.drain());
-            if let Some(kib) = rss_kib() {
-                let phase = phase.lock().map(|p| p.clone()).unwrap_or_default();
-                if let Ok(mut s) = samples.lock() {
-                    s.rows.push((start.elapsed().as_secs_f64(), phase, kib));
-                }
+            let phase = phase.lock().map(|p| p.clone()).unwrap_or_default();
+            let kib = rss_kib();
+            ticks += 1;
+            if ticks.is_multiple_of(120) {
+                let window = tally_lock(&tally).take_window();
+                eprintln!(
+                    "[{:.0} s] {phase}, RSS {} MiB, last 30 s: {window}",
+                    start.elapsed().as_secs_f64(),
+                    kib.unwrap_or(0) / 1024
+                );
+            }
+            if let (Some(kib), Ok(mut s)) = (kib, samples.lock()) {
+                s.rows.push((start.elapsed().as_secs_f64(), phase, kib));
             }
         }
         tally_lock(&tally).add(sandbox_log.drain());
