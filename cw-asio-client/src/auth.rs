@@ -78,7 +78,11 @@ impl AsioAuth {
             client_secret: self.client_secret.clone(),
             scope: self.scope.clone(),
         };
-        let req = Request::post("/v1/token", self.http.endpoint("/v1/token")?).json(&body)?;
+        // A token request stores nothing a repeat could double, so a 5xx or a cut answer is tried again
+        // (a 423 lock is not: the policy never retries it).
+        let req = Request::post("/v1/token", self.http.endpoint("/v1/token")?)
+            .idempotent(true)
+            .json(&body)?;
         self.minted.fetch_add(1, Ordering::Relaxed);
         let resp = match self.http.send(req).await {
             Ok(resp) => resp,

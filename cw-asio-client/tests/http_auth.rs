@@ -239,3 +239,44 @@ async fn secrets_stay_out_of_debug_and_errors() {
     assert!(!format!("{err:?}").contains(SECRET), "{err:?}");
     assert!(!err.to_string().contains(SECRET));
 }
+
+#[tokio::test]
+async fn a_token_request_that_meets_a_502_or_a_cut_answer_is_sent_again() {
+    let server = MockServer::start_async().await;
+    let bad_gateway = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/token");
+            then.status(502).body("<html>Bad Gateway</html>");
+        })
+        .await;
+    bad_gateway.up_to_n_times_async(1).await;
+    let cut = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/token");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"access_token": "tok-"#);
+        })
+        .await;
+    cut.up_to_n_times_async(1).await;
+    let token = token_mock(&server).await;
+    let limits = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v1/rate_limits")
+                .header("authorization", format!("Bearer {TOKEN}"));
+            then.status(200).json_body(json!({"resources": {}}));
+        })
+        .await;
+    let c = client(&server);
+    c.rate_limits().await.unwrap();
+    assert_eq!(
+        (
+            bad_gateway.calls_async().await,
+            cut.calls_async().await,
+            token.calls_async().await
+        ),
+        (1, 1, 1)
+    );
+    limits.assert_calls_async(1).await;
+}

@@ -90,7 +90,9 @@ impl Tokens {
             .append_pair("username", &self.api_key)
             .append_pair("password", self.api_secret.expose_secret())
             .finish();
+        // A token request stores nothing a repeat could double, so a 5xx or a cut answer is tried again.
         let req = Request::post("/auth/oauth/token", url)
+            .idempotent(true)
             .body(
                 form.into_bytes(),
                 HeaderValue::from_static("application/x-www-form-urlencoded"),

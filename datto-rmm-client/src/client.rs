@@ -646,8 +646,10 @@ impl ClientBuilder {
             cfg.build()
         };
         // The client runs its own retry loop (it must see every 429 to recognise the IP block).
+        // The token endpoint has no budget to watch, so the runtime retries it with the client's policy.
+        let retry = self.retry.clone().unwrap_or_else(default_retry);
         let api = core(api_url, RetryPolicy::no_retry())?;
-        let auth = core(origin, RetryPolicy::default())?;
+        let auth = core(origin, retry.clone())?;
         let counters = Arc::new(Counters::default());
         let tokens = Tokens::new(auth, api_key, api_secret, self.token_margin.unwrap_or(0.9));
         Ok(Client {
@@ -656,7 +658,7 @@ impl ClientBuilder {
                 tokens,
                 limiters: Mutex::new(Limiters::new(&self.budgets)),
                 budgets: Mutex::new(self.budgets),
-                retry: self.retry.unwrap_or_else(default_retry),
+                retry,
                 page_size: AtomicU32::new(page_size),
                 ip_block_backoff: self.ip_block_backoff.unwrap_or(Duration::from_secs(300)),
                 pause: Mutex::new(Pause::default()),

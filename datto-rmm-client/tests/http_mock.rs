@@ -786,3 +786,46 @@ async fn an_id_that_would_change_the_path_is_refused_before_sending() {
     }
     assert_eq!(token.calls_async().await, 0, "nothing was sent");
 }
+
+#[tokio::test]
+async fn a_token_request_that_meets_a_503_or_a_cut_answer_is_sent_again() {
+    let server = MockServer::start_async().await;
+    let unavailable = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/auth/oauth/token");
+            then.status(503).body("Service Unavailable");
+        })
+        .await;
+    unavailable.up_to_n_times_async(1).await;
+    let cut = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/auth/oauth/token");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"access_token": "tok"#);
+        })
+        .await;
+    cut.up_to_n_times_async(1).await;
+    let token = token_mock(&server).await;
+    let account = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/api/v2/account")
+                .header("authorization", format!("Bearer {TOKEN}"));
+            then.status(200)
+                .json_body(json!({"uid": "acc-1", "name": "Acme MSP"}));
+        })
+        .await;
+    let c = client(&server);
+    c.account().get().await.unwrap();
+    assert_eq!(
+        (
+            unavailable.calls_async().await,
+            cut.calls_async().await,
+            token.calls_async().await
+        ),
+        (1, 1, 1)
+    );
+    account.assert_calls_async(1).await;
+    assert_eq!(c.stats().token_requests, 1, "one logical token request");
+}
