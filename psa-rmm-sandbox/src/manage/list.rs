@@ -244,6 +244,8 @@ struct Filter {
     conditions: Option<Expr>,
     child: Option<Expr>,
     custom: Option<Expr>,
+    /// Text every matching row's JSON holds (see [`Expr::required_text`]).
+    required: Vec<String>,
 }
 
 fn condition_error(e: ConditionError) -> Response {
@@ -258,11 +260,17 @@ impl Filter {
                 .transpose()
                 .map_err(condition_error)
         };
-        let filter = Filter {
+        let mut filter = Filter {
             conditions: parse(&params.conditions)?,
             child: parse(&params.child_conditions)?,
             custom: parse(&params.custom_field_conditions)?,
+            required: Vec::new(),
         };
+        filter.required = [&filter.conditions, &filter.child]
+            .into_iter()
+            .flatten()
+            .flat_map(Expr::required_text)
+            .collect();
         for expr in [&filter.conditions, &filter.child].into_iter().flatten() {
             for path in expr.paths() {
                 let first = path.first().map(String::as_str).unwrap_or("");
@@ -280,6 +288,16 @@ impl Filter {
 
     fn is_empty(&self) -> bool {
         self.conditions.is_none() && self.child.is_none() && self.custom.is_none()
+    }
+
+    /// The parsed row when it may match: a row whose text lacks the required text is skipped unparsed,
+    /// except the first one looked at (`index` 0), which is always evaluated so a condition of the wrong
+    /// type still fails the request as on the vendor (a field has one type across a table).
+    fn candidate(&self, raw: &str, index: usize) -> Option<Value> {
+        if index > 0 && !self.required.iter().all(|t| conditions::holds_text(raw, t)) {
+            return None;
+        }
+        serde_json::from_str(raw).ok()
     }
 
     fn matches(&self, record: &Value) -> Result<bool, ConditionError> {
@@ -454,7 +472,10 @@ fn count(
         return Ok(table.rows.len());
     }
     let mut n = 0;
-    for (_, record) in table.values() {
+    for (index, raw) in table.rows.values().enumerate() {
+        let Some(record) = filter.candidate(raw, index) else {
+            continue;
+        };
         if in_parent(route, &record) && filter.matches(&record)? {
             n += 1;
         }
@@ -530,11 +551,11 @@ fn forward_page<'a>(
     let mut rows = Vec::with_capacity(size.min(table.rows.len()));
     let mut last = None;
     let mut more = false;
-    for (id, raw) in table.rows.range(after.saturating_add(1)..) {
+    for (index, (id, raw)) in table.rows.range(after.saturating_add(1)..).enumerate() {
         let row = if filter.is_empty() && !scoped {
             Row::Raw(raw)
         } else {
-            let Ok(record) = serde_json::from_str::<Value>(raw) else {
+            let Some(record) = filter.candidate(raw, index) else {
                 continue;
             };
             if !in_parent(route, &record) || !filter.matches(&record)? {
@@ -577,7 +598,10 @@ fn navigable_page<'a>(
         return Ok((rows, links(table.rows.len())));
     }
     let mut matched = Vec::new();
-    for (_, record) in table.values() {
+    for (index, raw) in table.rows.values().enumerate() {
+        let Some(record) = filter.candidate(raw, index) else {
+            continue;
+        };
         if in_parent(route, &record) && filter.matches(&record)? {
             matched.push(record);
         }
