@@ -901,6 +901,23 @@ async fn a_read_whose_json_broke_off_is_read_again_and_a_write_is_not() {
         .unwrap_err();
     assert!(!err.is_cut_short(), "{err}");
     assert_eq!(wrong.calls_async().await, 1);
+
+    // An empty 200 never started a document: the wrong shape, decoded once, not a cut.
+    let empty = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/empty");
+            then.status(200);
+        })
+        .await;
+    let err = core
+        .send_json::<Vec<u32>>(get(&core, "/empty"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, HttpError::Decode(_)) && !err.is_cut_short(),
+        "{err}"
+    );
+    assert_eq!(empty.calls_async().await, 1);
 }
 
 #[tokio::test]

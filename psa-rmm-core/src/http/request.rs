@@ -268,8 +268,7 @@ impl Response {
     /// The body opens a JSON document that it never closes (a cut connection or a proxy): checked
     /// without building any value, so a caller can retry before decoding.
     pub(crate) fn cut_short_json(&self) -> Option<HttpError> {
-        let opens = self.body.iter().find(|b| !b.is_ascii_whitespace());
-        if !matches!(opens, Some(b'{' | b'[')) {
+        if !self.opens_document() {
             return None;
         }
         let error = serde_json::from_slice::<serde::de::IgnoredAny>(&self.body).err()?;
@@ -280,13 +279,19 @@ impl Response {
             .flatten()
     }
 
+    /// An empty body never started a document: it is an answer of the wrong shape, not a cut one.
+    fn opens_document(&self) -> bool {
+        let opens = self.body.iter().find(|b| !b.is_ascii_whitespace());
+        matches!(opens, Some(b'{' | b'['))
+    }
+
     fn decode_error(&self, json_path: String, error: serde_json::Error) -> HttpError {
         HttpError::from(DecodeError {
             method: self.method.clone(),
             path: self.path.to_string(),
             status: self.status,
             json_path,
-            cut_short: error.is_eof(),
+            cut_short: error.is_eof() && self.opens_document(),
             message: error.to_string(),
             body_snippet: self.redactor.snippet(&self.body, MAX_DECODE_SNIPPET_BYTES),
             request_id: Some(self.request_id.clone()),

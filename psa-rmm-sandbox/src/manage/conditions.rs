@@ -465,16 +465,18 @@ fn is_plain(s: &str) -> bool {
             .all(|b| (b.is_ascii_graphic() || b == b' ') && b != b'"' && b != b'\\')
 }
 
-/// True when `haystack` holds `needle` (already lower-case ASCII), ignoring ASCII case.
+/// True when `haystack` holds `needle` (already lower-case ASCII), ignoring ASCII case. A SIMD search
+/// for both cases of the first byte finds the few places worth comparing.
 pub(crate) fn holds_text(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     let Some(&first) = n.first() else {
         return true;
     };
-    h.len() >= n.len()
-        && (0..=h.len() - n.len()).any(|i| {
-            h[i].to_ascii_lowercase() == first && h[i..i + n.len()].eq_ignore_ascii_case(n)
-        })
+    let Some(last_start) = h.len().checked_sub(n.len()) else {
+        return false;
+    };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &h[..=last_start])
+        .any(|i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// The values at `path`, descending into arrays (child conditions) and falling back to `_info` for the
@@ -716,6 +718,7 @@ mod tests {
         }
         assert!(!holds_text(&records[3].to_string(), &text[0]));
         assert!(holds_text("abc", "") && !holds_text("ab", "abc"));
+        assert!(holds_text("xyABC", "abc") && !holds_text("xyAB", "abc"));
     }
 
     #[test]
