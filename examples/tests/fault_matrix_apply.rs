@@ -37,6 +37,7 @@ cells! {
     manage_dropped: Manage Dropped => failed(ErrorKind::Transport, None);
     manage_slow: Manage Slow => failed(ErrorKind::Transport, None);
     manage_truncated: Manage Truncated => failed(ErrorKind::Decode, Some(200));
+    manage_broken_body: Manage BrokenBody => failed(ErrorKind::Transport, None);
     manage_html: Manage Html => failed(ErrorKind::Server, Some(503));
     manage_empty: Manage Empty => failed(ErrorKind::Decode, Some(200));
     manage_token_expired: Manage TokenExpired => failed(ErrorKind::Auth, Some(401));
@@ -49,6 +50,7 @@ cells! {
     datto_dropped: Datto Dropped => OK;
     datto_slow: Datto Slow => OK;
     datto_truncated: Datto Truncated => OK;
+    datto_broken_body: Datto BrokenBody => OK;
     datto_html: Datto Html => OK;
     datto_empty: Datto Empty => OK;
     datto_token_expired: Datto TokenExpired => OK;
@@ -62,6 +64,7 @@ cells! {
     asio_dropped: Asio Dropped => OK;
     asio_slow: Asio Slow => OK;
     asio_truncated: Asio Truncated => OK;
+    asio_broken_body: Asio BrokenBody => OK;
     asio_html: Asio Html => OK;
     asio_empty: Asio Empty => failed(ErrorKind::Decode, Some(200));
     asio_token_expired: Asio TokenExpired => OK;

@@ -35,6 +35,7 @@ cells! {
     manage_dropped: Manage Dropped => OK;
     manage_slow: Manage Slow => OK;
     manage_truncated: Manage Truncated => OK;
+    manage_broken_body: Manage BrokenBody => OK;
     manage_html: Manage Html => OK;
     manage_empty: Manage Empty => failed(ErrorKind::Decode, Some(200));
     manage_token_expired: Manage TokenExpired => failed(ErrorKind::Auth, Some(401));
@@ -47,6 +48,7 @@ cells! {
     datto_dropped: Datto Dropped => OK;
     datto_slow: Datto Slow => OK;
     datto_truncated: Datto Truncated => OK;
+    datto_broken_body: Datto BrokenBody => OK;
     datto_html: Datto Html => OK;
     datto_empty: Datto Empty => failed(ErrorKind::Decode, Some(200));
     datto_token_expired: Datto TokenExpired => OK;
@@ -60,6 +62,7 @@ cells! {
     asio_dropped: Asio Dropped => OK;
     asio_slow: Asio Slow => OK;
     asio_truncated: Asio Truncated => OK;
+    asio_broken_body: Asio BrokenBody => OK;
     asio_html: Asio Html => OK;
     asio_empty: Asio Empty => failed(ErrorKind::Decode, Some(200));
     asio_token_expired: Asio TokenExpired => OK;

@@ -22,7 +22,7 @@ use psa_rmm_core::System;
 use psa_rmm_core::connector::DeviceFieldValue;
 use psa_rmm_core::mapping::MappingBook;
 use psa_rmm_core::model::ExternalRef;
-use psa_rmm_core::sync::{DeviceAction, Executor, SyncJob, SyncRun, TicketAction};
+use psa_rmm_core::sync::{DeviceAction, Executor, StepOutcome, SyncJob, SyncRun, TicketAction};
 use psa_rmm_examples::connect::Connectors;
 use psa_rmm_examples::settings::{setup_book, sync_settings};
 use psa_rmm_sandbox::{
@@ -308,10 +308,29 @@ fn writes_line(run: &SyncRun) -> String {
         &run.write_back_report,
         &run.ticket_report,
     ];
+    let mut failed: BTreeMap<String, usize> = BTreeMap::new();
+    for report in r {
+        for e in report.failures() {
+            if let StepOutcome::Failed {
+                kind,
+                status,
+                outcome_unknown,
+                ..
+            } = &e.outcome
+            {
+                let status = status.map_or("-".to_owned(), |s| s.to_string());
+                let unknown = if *outcome_unknown { ", unknown" } else { "" };
+                let key = format!("{} {} {kind:?} {status}{unknown}", report.flow, e.action);
+                *failed.entry(key).or_default() += 1;
+            }
+        }
+    }
+    let failed: Vec<String> = failed.iter().map(|(k, n)| format!("{k}: {n}")).collect();
     format!(
-        "{} writes done, {} failed; noop: {}",
+        "{} writes done, {} failed [{}]; noop: {}",
         r.iter().map(|x| x.written()).sum::<usize>(),
         r.iter().map(|x| x.failed()).sum::<usize>(),
+        failed.join("; "),
         run.is_noop()
     )
 }

@@ -53,6 +53,8 @@ pub enum Cell {
     Slow,
     /// A complete 200 answer holding half the JSON.
     Truncated,
+    /// A 200 whose connection closes half-way through the promised body (the fake ran: a write is stored).
+    BrokenBody,
     /// An HTML maintenance page with 503.
     Html,
     /// A 200 with an empty body.
@@ -221,6 +223,7 @@ pub fn kind(cell: Cell, write: bool) -> Option<FaultKind> {
         Cell::Dropped => FaultKind::DropConnection,
         Cell::Slow => FaultKind::Delay(SLOW),
         Cell::Truncated => FaultKind::TruncatedBody,
+        Cell::BrokenBody => FaultKind::BrokenBody,
         Cell::Html => FaultKind::HtmlBody(503),
         Cell::Empty => FaultKind::EmptyBody(200),
         Cell::TokenExpired | Cell::DattoIpBlock | Cell::AsioKeyLocked => return None,
