@@ -167,6 +167,7 @@ pub fn sandbox_manage_client(sandbox: &Sandbox) -> Result<cw_manage_client::Clie
         .client_id(m.client_id)
         .allow_insecure_http(true)
         .rate_limit(Some(RateLimiter::new(per_minute, minute)))
+        .retry_policy(sandbox_retry(sandbox))
         .build()
         .map_err(|e| failed(MANAGE, e))
 }
@@ -223,15 +224,15 @@ pub const ASIO_WRITE_BACK_SCOPES: [&str; 2] = [
     "platform.custom_fields_values.write",
 ];
 
-/// Builds an Asio client; `write_back` asks for the custom-field scopes too; `insecure` allows plain http
+/// An Asio client builder; `write_back` asks for the custom-field scopes too; `insecure` allows plain http
 /// (the sandbox).
-pub fn asio_client(
+pub fn asio_builder(
     url: Option<&str>,
     id: &str,
     secret: SecretString,
     write_back: bool,
     insecure: bool,
-) -> Result<cw_asio_client::Client, ConnectError> {
+) -> cw_asio_client::ClientBuilder {
     let mut builder = cw_asio_client::Client::builder()
         .client_id(id)
         .client_secret(secret)
@@ -249,7 +250,19 @@ pub fn asio_client(
     } else if let Some(region) = cw_asio_client::Region::guess_from_client_id(id) {
         builder = builder.region(region);
     }
-    builder.build().map_err(|e| failed(ASIO, e))
+    builder
+}
+
+/// The default retry policy with its backoff in sandbox time, so a fault costs a fast sandbox what it
+/// would cost against the vendor. `Retry-After` is left as the fakes send it, already in real seconds.
+fn sandbox_retry(sandbox: &Sandbox) -> RetryPolicy {
+    let clock = sandbox.clock();
+    let production = RetryPolicy::default();
+    RetryPolicy {
+        initial_delay: clock.to_real(production.initial_delay),
+        max_delay: clock.to_real(production.max_delay),
+        ..production
+    }
 }
 
 /// Datto's Test Connection: the account record.
@@ -358,13 +371,16 @@ impl Connectors {
         let manage = sandbox_manage_client(sandbox)?;
         let datto = sandbox_datto_client(sandbox)?;
         let a = sandbox.asio_access();
-        let asio = asio_client(
+        let asio = asio_builder(
             Some(&a.base_url),
             &a.client_id,
             a.client_secret.into(),
             true,
             true,
-        )?;
+        )
+        .retry_policy(sandbox_retry(sandbox))
+        .build()
+        .map_err(|e| failed(ASIO, e))?;
         let mut out = Self {
             manage: Some(manage_connector(manage).await?),
             ..Self::default()
@@ -426,13 +442,15 @@ impl Connectors {
             psa_field,
         }) = &config.asio
         {
-            let client = asio_client(
+            let client = asio_builder(
                 base_url.as_deref(),
                 client_id,
                 client_secret.clone(),
                 psa_field.is_some(),
                 false,
-            )?;
+            )
+            .build()
+            .map_err(|e| failed(ASIO, e))?;
             out.asio = Some(asio_connector(client, psa_field.as_deref()).await?);
         }
         Ok(out)
