@@ -721,6 +721,32 @@ mod tests {
         assert!(holds_text("xyABC", "abc") && !holds_text("xyAB", "abc"));
     }
 
+    proptest::proptest! {
+        /// The prefilter never drops a row the condition matches, whatever the case, quotes or backslashes.
+        #[test]
+        fn a_matching_row_always_holds_the_required_text(
+            value in "[aAbB:\\\\\"é -]{0,8}",
+            other in "[aAbB:\\\\\"é -]{0,8}",
+            lit in "[aAbB:\\\\\"é -]{1,4}",
+            contains in proptest::bool::ANY,
+        ) {
+            // Keys without the letters of the values, so a short text is not found in a key by chance.
+            let record = json!({"deviceIdentifier": value, "list": [{"kind": other}]});
+            let op = if contains { "contains" } else { "=" };
+            let quoted = serde_json::to_string(&lit).unwrap();
+            let cond = parse(&format!(
+                "deviceIdentifier {op} {quoted} and list/kind != \"zz\""
+            ))
+            .unwrap();
+            if cond.eval(&record).unwrap() {
+                let raw = record.to_string();
+                for text in cond.required_text() {
+                    proptest::prop_assert!(holds_text(&raw, &text), "{raw} lacks {text}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn like_handles_wildcards_and_escaped_brackets() {
         assert!(like("fred smith", "fred%"));
