@@ -212,21 +212,26 @@ impl CompanyDirectory for ManageConnector {
             .try_collect()
             .await
             .map_err(connector_error)?;
-        let pages: Vec<Vec<Site>> = futures::stream::iter(companies.into_iter().map(|c| c.id))
-            .map(|id| async move {
-                self.client
-                    .company_sites(id)
-                    .all()
-                    .stream()
-                    .map_ok(|s| convert::site(&s, Some(id)))
-                    .try_collect::<Vec<_>>()
-                    .await
-                    .map_err(connector_error)
-            })
-            .buffered(SITE_READS)
-            .try_collect()
-            .await?;
-        Ok(pages.into_iter().flatten().collect())
+        // Pages finish in any order, so one waiting out a retry does not hold the others back; they are put
+        // back in company order after.
+        let mut pages: Vec<(usize, Vec<Site>)> =
+            futures::stream::iter(companies.into_iter().map(|c| c.id).enumerate())
+                .map(|(index, id)| async move {
+                    self.client
+                        .company_sites(id)
+                        .all()
+                        .stream()
+                        .map_ok(|s| convert::site(&s, Some(id)))
+                        .try_collect::<Vec<_>>()
+                        .await
+                        .map(|sites| (index, sites))
+                        .map_err(connector_error)
+                })
+                .buffer_unordered(SITE_READS)
+                .try_collect()
+                .await?;
+        pages.sort_unstable_by_key(|(index, _)| *index);
+        Ok(pages.into_iter().flat_map(|(_, sites)| sites).collect())
     }
 }
 

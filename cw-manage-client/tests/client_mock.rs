@@ -797,3 +797,43 @@ async fn a_resource_can_pin_another_api_version() {
     m.assert_calls_async(1).await;
     assert!(c.sources().api_version("3.0.0; x=1").is_err());
 }
+
+#[tokio::test]
+async fn sites_of_every_company_keep_company_order_when_a_slow_page_finishes_last() {
+    use cw_manage_client::connector::ManageConnector;
+    use psa_rmm_core::connector::CompanyDirectory;
+    let server = MockServer::start_async().await;
+    companyinfo(&server, "v2025_1/").await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("{API}/company/companies"));
+            then.status(200)
+                .json_body(json!([{"id": 1, "name": "Slow Co"}, {"id": 2, "name": "Fast Co"}]));
+        })
+        .await;
+    // The first company's sites arrive well after the second's.
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("{API}/company/companies/1/sites"));
+            then.status(200)
+                .delay(Duration::from_millis(300))
+                .json_body(
+                    json!([{"id": 11, "name": "Slow HQ"}, {"id": 12, "name": "Slow Branch"}]),
+                );
+        })
+        .await;
+    let fast = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("{API}/company/companies/2/sites"));
+            then.status(200)
+                .json_body(json!([{"id": 21, "name": "Fast HQ"}]));
+        })
+        .await;
+    let sites = ManageConnector::new(client(&server)).sites().await.unwrap();
+    let names: Vec<&str> = sites.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Slow HQ", "Slow Branch", "Fast HQ"]);
+    assert_eq!(sites[2].company.as_ref().map(|c| c.id.as_str()), Some("2"));
+    fast.assert_calls_async(1).await;
+}
