@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use psa_rmm_core::http::{
-    ExposeSecret, HttpCore, HttpError, Outcome, Request, Response, RetryDecision, RetryPolicy,
-    SecretString, retry_decision,
+    ExposeSecret, HttpCore, HttpError, Request, Response, RetryDecision, RetryPolicy, SecretString,
+    retry_decision,
 };
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -308,7 +308,7 @@ impl Client {
                 probed = true;
                 continue;
             }
-            let Some(outcome) = outcome_of(&error) else {
+            let Some(outcome) = error.retry_outcome() else {
                 return Err(error.into());
             };
             let idempotent = match op {
@@ -426,32 +426,6 @@ impl Client {
 
     pub(crate) fn counters(&self) -> &Counters {
         &self.inner.counters
-    }
-}
-
-fn outcome_of(error: &HttpError) -> Option<Outcome> {
-    match error {
-        HttpError::Api(api) => Some(Outcome::Status {
-            status: api.status,
-            retry_after: api.retry_after,
-        }),
-        HttpError::Transport { source, .. } => Some(Outcome::Transport {
-            connect: source.is_connect(),
-            timeout: false,
-            request_sent: !source.is_connect(),
-        }),
-        HttpError::Timeout { .. } => Some(Outcome::Transport {
-            connect: false,
-            timeout: true,
-            request_sent: true,
-        }),
-        // A success body that broke off is a broken connection that happened to carry a status line.
-        e if e.is_cut_short() => Some(Outcome::Transport {
-            connect: false,
-            timeout: false,
-            request_sent: true,
-        }),
-        _ => None,
     }
 }
 

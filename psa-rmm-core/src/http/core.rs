@@ -292,6 +292,22 @@ struct Failure {
     outcome: Option<Outcome>,
 }
 
+impl Failure {
+    /// Retried as the error's [`HttpError::retry_outcome`] and the policy allow.
+    fn retryable(error: HttpError) -> Self {
+        let outcome = error.retry_outcome();
+        Self { error, outcome }
+    }
+
+    /// Never retried here (a token source that already ran its own retries, a body past the limit).
+    fn last(error: HttpError) -> Self {
+        Self {
+            error,
+            outcome: None,
+        }
+    }
+}
+
 impl HttpCore {
     /// Settings for a client of the API at `base_url`.
     pub fn builder(base_url: Url) -> HttpConfig {
@@ -524,10 +540,7 @@ impl HttpCore {
         let Auth::Bearer(source) = &req.auth else {
             return Ok(None);
         };
-        let token = source.fetch().await.map_err(|error| Failure {
-            error,
-            outcome: None,
-        })?;
+        let token = source.fetch().await.map_err(Failure::last)?;
         self.inner.redactor.register(&token);
         Ok(Some(token))
     }
@@ -599,10 +612,7 @@ impl HttpCore {
                         endpoint: req.endpoint(),
                         limit,
                     };
-                    return Err(Failure {
-                        error,
-                        outcome: None,
-                    });
+                    return Err(Failure::last(error));
                 }
                 Err(e) => return Err(transport(req, e)),
             };
@@ -620,14 +630,7 @@ impl HttpCore {
             if is_repeatable(req)
                 && let Some(error) = response.cut_short_json()
             {
-                return Err(Failure {
-                    error,
-                    outcome: Some(Outcome::Transport {
-                        connect: false,
-                        timeout: false,
-                        request_sent: true,
-                    }),
-                });
+                return Err(Failure::retryable(error));
             }
             return Ok(response);
         }
@@ -651,13 +654,7 @@ impl HttpCore {
             request_id: Some(request_id),
             body_snippet: redactor.snippet(&body, MAX_SNIPPET_BYTES),
         };
-        Err(Failure {
-            error: error.into(),
-            outcome: Some(Outcome::Status {
-                status,
-                retry_after,
-            }),
-        })
+        Err(Failure::retryable(error.into()))
     }
 }
 
@@ -710,22 +707,13 @@ fn check_scheme(url: &Url, allow_insecure_http: bool) -> Result<(), HttpError> {
 }
 
 fn transport(req: &Request, error: reqwest::Error) -> Failure {
-    let outcome = Outcome::Transport {
-        connect: error.is_connect(),
-        timeout: error.is_timeout(),
-        request_sent: !error.is_connect(),
-    };
     let endpoint = req.endpoint();
     let source = error.without_url();
-    let error = if source.is_timeout() {
+    Failure::retryable(if source.is_timeout() {
         HttpError::Timeout { endpoint, source }
     } else {
         HttpError::Transport { endpoint, source }
-    };
-    Failure {
-        error,
-        outcome: Some(outcome),
-    }
+    })
 }
 
 /// Read at most `limit` bytes; `true` when the body had more.

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 
+use super::retry::Outcome;
+
 /// Longest body kept in an [`ApiError`], after redaction.
 pub const MAX_SNIPPET_BYTES: usize = 2048;
 /// Longest body excerpt kept in a [`DecodeError`].
@@ -71,6 +73,31 @@ impl HttpError {
     /// A success answer whose JSON body broke off (see [`DecodeError::cut_short`]).
     pub fn is_cut_short(&self) -> bool {
         matches!(self, Self::Decode(d) if d.cut_short)
+    }
+
+    /// What this error tells a retry decision: the status of an answer, or how the exchange broke (a
+    /// success body cut short counts as a broken connection); `None` when retrying cannot help. A vendor
+    /// client that runs its own retry loop feeds this to [`retry_decision`](super::retry_decision).
+    pub fn retry_outcome(&self) -> Option<Outcome> {
+        match self {
+            Self::Api(api) => Some(Outcome::Status {
+                status: api.status,
+                retry_after: api.retry_after,
+            }),
+            Self::Transport { source, .. } | Self::Timeout { source, .. } => {
+                Some(Outcome::Transport {
+                    connect: source.is_connect(),
+                    timeout: source.is_timeout(),
+                    request_sent: !source.is_connect(),
+                })
+            }
+            e if e.is_cut_short() => Some(Outcome::Transport {
+                connect: false,
+                timeout: false,
+                request_sent: true,
+            }),
+            _ => None,
+        }
     }
 
     /// The HTTP status, when the server answered.
@@ -247,5 +274,24 @@ mod tests {
         let not_found = HttpError::from(ApiError::new(Method::GET, "/x", StatusCode::NOT_FOUND));
         assert!(!not_found.is_retryable());
         assert!(!HttpError::Pagination("loop".into()).is_retryable());
+    }
+
+    #[test]
+    fn retry_outcome_of_answers_and_of_errors_no_retry_can_help() {
+        let mut api = ApiError::new(Method::GET, "/x", StatusCode::SERVICE_UNAVAILABLE);
+        api.retry_after = Some(Duration::from_secs(2));
+        assert_eq!(
+            HttpError::from(api).retry_outcome(),
+            Some(Outcome::Status {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                retry_after: Some(Duration::from_secs(2)),
+            })
+        );
+        let too_large = HttpError::BodyTooLarge {
+            endpoint: "GET /x".into(),
+            limit: 1,
+        };
+        assert_eq!(too_large.retry_outcome(), None);
+        assert_eq!(HttpError::Pagination("loop".into()).retry_outcome(), None);
     }
 }
