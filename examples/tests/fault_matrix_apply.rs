@@ -6,28 +6,14 @@
 //! `cargo test -p psa-rmm-examples --test fault_matrix_apply -- --nocapture | grep '^CELL'` prints the rows
 //! of RELIABILITY.md.
 
+#[macro_use]
 mod matrix;
 
-use matrix::{Cell, Outcome};
+use matrix::{OK, failed};
 use psa_rmm_core::connector::ErrorKind;
-use psa_rmm_sandbox::Vendor;
-
-const OK: Outcome = Outcome::Recovered;
-
-const fn failed(kind: ErrorKind, status: Option<u16>) -> Outcome {
-    Outcome::Failed(kind, status)
-}
-
-macro_rules! cells {
-    ($($name:ident: $vendor:ident $cell:ident => $expect:expr;)*) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            matrix::apply::cell(Vendor::$vendor, Cell::$cell, $expect).await;
-        }
-    )*};
-}
 
 cells! {
+    apply;
     manage_429_retry_after: Manage Throttled429RetryAfter => OK;
     manage_429: Manage Throttled429 => OK;
     manage_500: Manage Status500 => failed(ErrorKind::Server, Some(500));

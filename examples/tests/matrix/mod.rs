@@ -235,6 +235,29 @@ pub fn once(vendor: Vendor, method: &str, path: &str, kind: FaultKind) -> Fault 
     Fault::new(vendor, path, kind).method(method).times(1)
 }
 
+/// One `#[test]` per row: `name: Vendor Cell => expected;`, run by `matrix::<$flow>::cell`.
+macro_rules! cells {
+    ($flow:ident; $($name:ident: $vendor:ident $cell:ident => $expect:expr;)*) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            matrix::$flow::cell(
+                psa_rmm_sandbox::Vendor::$vendor,
+                matrix::Cell::$cell,
+                $expect,
+            )
+            .await;
+        }
+    )*};
+}
+
+/// The row of a cell that recovers.
+pub const OK: Outcome = Outcome::Recovered;
+
+/// The row of a cell that ends with a typed error of `kind` and `status`.
+pub const fn failed(kind: ErrorKind, status: Option<u16>) -> Outcome {
+    Outcome::Failed(kind, status)
+}
+
 /// How a cell ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
