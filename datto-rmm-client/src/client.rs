@@ -466,14 +466,18 @@ impl std::fmt::Debug for ClientBuilder {
 }
 
 /// Datto's default retry policy: peers wait tens of seconds after a 429; a 500 is often transient (AE #19).
-fn default_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 5,
-        initial_delay: Duration::from_secs(2),
-        max_delay: Duration::from_secs(60),
-        max_elapsed: Duration::from_secs(600),
-        max_retry_after: Duration::from_secs(120),
-        retry_500: true,
+impl Client {
+    /// The retry timings a client uses unless [`ClientBuilder::retry_policy`] says otherwise: five attempts
+    /// from 2 s doubling to 60 s, 500 retried, for at most 10 minutes.
+    pub fn default_retry_policy() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 5,
+            initial_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(60),
+            max_elapsed: Duration::from_secs(600),
+            max_retry_after: Duration::from_secs(120),
+            retry_500: true,
+        }
     }
 }
 
@@ -621,7 +625,10 @@ impl ClientBuilder {
         };
         // The client runs its own retry loop (it must see every 429 to recognise the IP block).
         // The token endpoint has no budget to watch, so the runtime retries it with the client's policy.
-        let retry = self.retry.clone().unwrap_or_else(default_retry);
+        let retry = self
+            .retry
+            .clone()
+            .unwrap_or_else(Client::default_retry_policy);
         let api = core(api_url, RetryPolicy::no_retry())?;
         let auth = core(origin, retry.clone())?;
         let counters = Arc::new(Counters::default());

@@ -167,7 +167,7 @@ pub fn sandbox_manage_client(sandbox: &Sandbox) -> Result<cw_manage_client::Clie
         .client_id(m.client_id)
         .allow_insecure_http(true)
         .rate_limit(Some(RateLimiter::new(per_minute, minute)))
-        .retry_policy(sandbox_retry(sandbox))
+        .retry_policy(in_sandbox_time(sandbox, RetryPolicy::default()))
         .build()
         .map_err(|e| failed(MANAGE, e))
 }
@@ -197,14 +197,12 @@ pub fn sandbox_datto_client(sandbox: &Sandbox) -> Result<datto_rmm_client::Clien
         operation_default: budget(fake.operation),
     };
     let clock = sandbox.clock();
-    // Datto's own retry timings, in sandbox time; the give-up cap stays real (it bounds CPU, not the fake).
+    // Datto's own retry timings in sandbox time, its Retry-After cap too; the give-up cap stays real (it
+    // bounds CPU, not the fake).
+    let datto = datto_rmm_client::Client::default_retry_policy();
     let retry = RetryPolicy {
-        max_attempts: 5,
-        initial_delay: clock.to_real(Duration::from_secs(2)),
-        max_delay: clock.to_real(Duration::from_secs(60)),
-        max_elapsed: Duration::from_secs(600),
-        max_retry_after: clock.to_real(Duration::from_secs(120)),
-        retry_500: true,
+        max_retry_after: clock.to_real(datto.max_retry_after),
+        ..in_sandbox_time(sandbox, datto)
     };
     datto_rmm_client::Client::builder()
         .base_url(d.base_url)
@@ -253,15 +251,14 @@ pub fn asio_builder(
     builder
 }
 
-/// The default retry policy with its backoff in sandbox time, so a fault costs a fast sandbox what it
-/// would cost against the vendor. `Retry-After` is left as the fakes send it, already in real seconds.
-fn sandbox_retry(sandbox: &Sandbox) -> RetryPolicy {
+/// `policy` with its backoff in sandbox time, so a fault costs a fast sandbox what it would cost against
+/// the vendor. The `Retry-After` cap is left alone: the Manage and Asio fakes send it in real seconds.
+fn in_sandbox_time(sandbox: &Sandbox, policy: RetryPolicy) -> RetryPolicy {
     let clock = sandbox.clock();
-    let production = RetryPolicy::default();
     RetryPolicy {
-        initial_delay: clock.to_real(production.initial_delay),
-        max_delay: clock.to_real(production.max_delay),
-        ..production
+        initial_delay: clock.to_real(policy.initial_delay),
+        max_delay: clock.to_real(policy.max_delay),
+        ..policy
     }
 }
 
@@ -378,7 +375,7 @@ impl Connectors {
             true,
             true,
         )
-        .retry_policy(sandbox_retry(sandbox))
+        .retry_policy(in_sandbox_time(sandbox, RetryPolicy::default()))
         .build()
         .map_err(|e| failed(ASIO, e))?;
         let mut out = Self {
