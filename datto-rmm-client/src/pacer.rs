@@ -13,10 +13,12 @@
 //! counted here within one period. Time is tokio's, so tests with a paused clock stay deterministic.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Notify;
+
+use crate::client::lock;
 use tokio::time::Instant;
 
 /// Spacing slack: the minimum gap is this much shorter than the average one, so a late wake-up is made up
@@ -154,10 +156,6 @@ impl Pacer {
                 .filter(|t| now.saturating_duration_since(**t) < self.period)
                 .count()
     }
-}
-
-fn lock(m: &Mutex<Window>) -> std::sync::MutexGuard<'_, Window> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]
